@@ -1,0 +1,232 @@
+"""The only code that writes records: validated, atomic, audited, never deleting."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from medinfra.core.errors import Conflict, InvalidInput
+from medinfra.core.models import AuditChainHead, AuditEvent, DatasetInfo, Record
+
+R = TypeVar("R", bound=Record)
+Actor = AbstractBaseUser | None
+
+SYSTEM_USERNAME = "medinfra-system"
+GENESIS_HASH = "0" * 64
+
+
+def system_actor() -> AbstractBaseUser:
+    """The account that command-line loads and generators write as."""
+    user_model = get_user_model()
+    user, _ = user_model.objects.get_or_create(
+        username=SYSTEM_USERNAME, defaults={"is_active": False}
+    )
+    return user
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple | set):
+        return [_json_value(v) for v in sorted(value, key=str)] if isinstance(value, set) else [
+            _json_value(v) for v in value
+        ]
+    return value
+
+
+def snapshot(obj: models.Model) -> dict[str, Any]:
+    """The record's audited fields as JSON-ready values."""
+    exclude = getattr(obj, "AUDIT_EXCLUDE", set())
+    data: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if field.name in exclude:
+            continue
+        data[field.attname] = _json_value(getattr(obj, field.attname))
+    return data
+
+
+def event_digest(
+    *,
+    previous_hash: str,
+    at: dt.datetime,
+    actor_label: str,
+    action: str,
+    model: str,
+    object_id: str,
+    changes: dict[str, Any],
+    reason: str,
+) -> str:
+    """The hash that chains an audit event to the one before it."""
+    body = json.dumps(
+        {
+            "previous": previous_hash,
+            "at": at.astimezone(dt.UTC).isoformat(),
+            "actor": actor_label,
+            "action": action,
+            "model": model,
+            "object": object_id,
+            "changes": changes,
+            "reason": reason,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _actor_label(actor: Actor) -> str:
+    return actor.get_username() if actor is not None else "anonymous"
+
+
+def record_audit_event(
+    *,
+    actor: Actor,
+    action: str,
+    obj: models.Model,
+    changes: dict[str, Any],
+    reason: str = "",
+) -> AuditEvent:
+    """Append one event to the audit chain (inside the caller's transaction)."""
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+            pk=1, defaults={"hash": GENESIS_HASH, "length": 0}
+        )
+        at = timezone.now()
+        label = _actor_label(actor)
+        model_label = obj._meta.label_lower
+        changes = json.loads(json.dumps(changes, default=_json_value))
+        digest = event_digest(
+            previous_hash=head.hash,
+            at=at,
+            actor_label=label,
+            action=action,
+            model=model_label,
+            object_id=str(obj.pk),
+            changes=changes,
+            reason=reason,
+        )
+        event = AuditEvent.objects.create(
+            at=at,
+            actor=actor if actor is not None and actor.pk else None,
+            actor_label=label,
+            action=action,
+            model=model_label,
+            object_id=str(obj.pk),
+            changes=changes,
+            reason=reason,
+            previous_hash=head.hash,
+            hash=digest,
+        )
+        head.hash = digest
+        head.length += 1
+        head.save(update_fields=["hash", "length"])
+    return event
+
+
+def validate(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
+    """Run the model's field, clean and constraint checks; raise InvalidInput naming fields."""
+    try:
+        obj.full_clean(exclude=list(exclude) or None)
+    except ValidationError as error:
+        raise InvalidInput.from_validation_error(error) from None
+
+
+def create_record(obj: R, *, actor: Actor, extra_changes: dict[str, Any] | None = None) -> R:
+    """Validate and save a new record, writing its 'create' audit event."""
+    validate(obj)
+    with transaction.atomic():
+        obj.save(force_insert=True)
+        after = snapshot(obj)
+        if extra_changes:
+            after.update(extra_changes)
+        record_audit_event(actor=actor, action=AuditEvent.Action.CREATE, obj=obj,
+                           changes={"after": after})
+    return obj
+
+
+def update_record(
+    obj: R,
+    *,
+    actor: Actor,
+    changes: dict[str, Any],
+    expected_version: int | None = None,
+    reason: str = "",
+) -> R:
+    """Apply field changes to a record, refusing to overwrite a newer version silently."""
+    if obj.is_retracted:
+        raise Conflict(f"{obj._meta.verbose_name} {obj.pk} is retracted and cannot be changed")
+    unknown = [name for name in changes if name not in {f.name for f in obj._meta.fields}]
+    if unknown:
+        raise InvalidInput({name: "This field does not exist." for name in unknown})
+    with transaction.atomic():
+        stored = type(obj).all_objects.select_for_update().get(pk=obj.pk)
+        if expected_version is not None and stored.version != expected_version:
+            raise Conflict(
+                f"{obj._meta.verbose_name} {obj.pk} was changed by someone else "
+                f"(version {stored.version}, you edited version {expected_version}); "
+                "reload it and apply your change again."
+            )
+        before = snapshot(stored)
+        for name, value in changes.items():
+            setattr(stored, name, value)
+        validate(stored)
+        stored.version += 1
+        stored.save()
+        after = snapshot(stored)
+        diff_before = {k: v for k, v in before.items() if after.get(k) != v}
+        diff_after = {k: after[k] for k in diff_before}
+        record_audit_event(actor=actor, action=AuditEvent.Action.UPDATE, obj=stored,
+                           changes={"before": diff_before, "after": diff_after}, reason=reason)
+    for name in changes:
+        setattr(obj, name, getattr(stored, name))
+    obj.version = stored.version
+    return obj
+
+
+def retract_record(obj: R, *, actor: Actor, reason: str) -> R:
+    """Take a record out of every count and page, keeping it and saying who, when and why."""
+    if not reason or not reason.strip():
+        raise InvalidInput({"reason": "Say why the record is retracted."})
+    if obj.is_retracted:
+        raise Conflict(f"{obj._meta.verbose_name} {obj.pk} is already retracted")
+    with transaction.atomic():
+        obj.retracted_at = timezone.now()
+        obj.retracted_by = actor if actor is not None and actor.pk else None  # type: ignore[assignment]
+        obj.retraction_reason = reason.strip()
+        obj.version += 1
+        obj.save(update_fields=["retracted_at", "retracted_by", "retraction_reason", "version",
+                                "updated_at"])
+        record_audit_event(actor=actor, action=AuditEvent.Action.RETRACT, obj=obj,
+                           changes={"after": {"retracted_at": obj.retracted_at}},
+                           reason=obj.retraction_reason)
+    return obj
+
+
+def mark_dataset(*, synthetic: bool, description: str, seed: int | None = None) -> DatasetInfo:
+    """Say what this instance holds; pages label synthetic data as such."""
+    info, _ = DatasetInfo.objects.update_or_create(
+        pk=1,
+        defaults={
+            "is_synthetic": synthetic,
+            "description": description,
+            "generated_at": timezone.now(),
+            "seed": seed,
+        },
+    )
+    return info

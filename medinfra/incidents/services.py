@@ -1,0 +1,156 @@
+"""Writes to the attack log: recording incidents and moving them through verification."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from medinfra.core.errors import Conflict, InvalidInput
+from medinfra.core.services import Actor, create_record, record_audit_event
+from medinfra.facilities.models import Facility
+from medinfra.geography.models import Region
+from medinfra.geography.queries import region_by_code
+from medinfra.incidents.models import (
+    CASUALTY_FIELDS,
+    AttackType,
+    Certainty,
+    Incident,
+    IncidentAttackType,
+    IncidentResource,
+    Resource,
+    Verification,
+)
+from medinfra.sources.models import Source
+
+# Which verification states may follow which; 'rejected' and 'verified' can be reopened for review.
+NEXT_STATES: dict[str, set[str]] = {
+    Verification.REPORTED: {Verification.UNDER_REVIEW, Verification.VERIFIED,
+                            Verification.REJECTED},
+    Verification.UNDER_REVIEW: {Verification.VERIFIED, Verification.REJECTED,
+                                Verification.REPORTED},
+    Verification.VERIFIED: {Verification.UNDER_REVIEW},
+    Verification.REJECTED: {Verification.UNDER_REVIEW},
+}
+
+
+def _choices(values: Sequence[str], allowed: type, field: str) -> list[str]:
+    chosen = list(dict.fromkeys(values))
+    if not chosen:
+        raise InvalidInput({field: "Choose at least one."})
+    unknown = [v for v in chosen if v not in allowed.values]  # type: ignore[attr-defined]
+    if unknown:
+        raise InvalidInput({field: f"Unknown value(s) {', '.join(map(repr, unknown))}; use "
+                                   f"{', '.join(allowed.values)}."})  # type: ignore[attr-defined]
+    return chosen
+
+
+@transaction.atomic
+def record_incident(
+    *,
+    actor: Actor,
+    occurred_on: dt.date,
+    region: Region | str | None = None,
+    attack_types: Sequence[str],
+    resources: Sequence[str],
+    sources: Sequence[Source],
+    facility: Facility | None = None,
+    date_precision: str = "day",
+    settlement: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    certainty: str = Certainty.POSSIBLE,
+    description: str = "",
+    public_summary: str = "",
+    external_id: str | None = None,
+    is_synthetic: bool = False,
+    **casualties: int,
+) -> Incident:
+    """Record an attack on health care as reported; it is public only once verified."""
+    unknown = sorted(set(casualties) - set(CASUALTY_FIELDS))
+    if unknown:
+        raise InvalidInput({name: "Not a casualty field." for name in unknown})
+    if isinstance(region, str):
+        region = region_by_code(region)
+    if region is None:
+        if facility is None:
+            raise InvalidInput({"region": "Give the region, or the facility attacked."})
+        region = facility.region
+    types = _choices(attack_types, AttackType, "attack_types")
+    affected = _choices(resources, Resource, "resources")
+    if not sources:
+        raise InvalidInput({"sources": "Name at least one source for the incident."})
+    for name, value in casualties.items():
+        if value is None or int(value) < 0:
+            raise InvalidInput({name: f"A count cannot be negative (got {value})."})
+    incident = Incident(
+        occurred_on=occurred_on,
+        date_precision=date_precision,
+        region=region,
+        facility=facility,
+        settlement=settlement.strip(),
+        latitude=latitude,
+        longitude=longitude,
+        certainty=certainty,
+        description=description,
+        public_summary=public_summary,
+        reported_by=actor if actor is not None and actor.pk else None,
+        external_id=external_id or None,
+        is_synthetic=is_synthetic,
+        **{name: int(value) for name, value in casualties.items()},
+    )
+    create_record(
+        incident,
+        actor=actor,
+        extra_changes={"attack_types": types, "resources": affected,
+                       "sources": [s.pk for s in sources]},
+    )
+    IncidentAttackType.objects.bulk_create(
+        IncidentAttackType(incident=incident, attack_type=t) for t in types)
+    IncidentResource.objects.bulk_create(
+        IncidentResource(incident=incident, resource=r) for r in affected)
+    incident.sources.set(sources)
+    return incident
+
+
+@transaction.atomic
+def set_verification(
+    incident: Incident,
+    *,
+    actor: Actor,
+    state: str,
+    certainty: str | None = None,
+    reason: str = "",
+) -> Incident:
+    """Move an incident through review; nobody verifies or rejects their own report."""
+    if state not in Verification.values:
+        raise InvalidInput({"verification": f"Unknown state {state!r}."})
+    if certainty is not None and certainty not in Certainty.values:
+        raise InvalidInput({"certainty": f"Unknown certainty {certainty!r}."})
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if state not in NEXT_STATES[incident.verification]:
+        raise Conflict(f"An incident that is {incident.verification} cannot become {state}.")
+    deciding = state in (Verification.VERIFIED, Verification.REJECTED)
+    if deciding and actor is not None and incident.reported_by_id == actor.pk:
+        raise Conflict("Nobody verifies or rejects their own report: ask another verifier.")
+    if state == Verification.REJECTED and not reason.strip():
+        raise InvalidInput({"reason": "Say why the incident is rejected."})
+    before = {"verification": incident.verification, "certainty": incident.certainty}
+    incident.verification = state
+    if certainty is not None:
+        incident.certainty = certainty
+    if deciding:
+        incident.verified_by = actor if actor is not None and actor.pk else None  # type: ignore[assignment]
+        incident.verified_at = timezone.now()
+    incident.version += 1
+    incident.save()
+    record_audit_event(
+        actor=actor, action="update", obj=incident, reason=reason,
+        changes={"before": before,
+                 "after": {"verification": incident.verification,
+                           "certainty": incident.certainty}},
+    )
+    return incident

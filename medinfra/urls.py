@@ -1,0 +1,10 @@
+"""Site URLs: the public dashboard, the staff admin and language switching."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("medinfra.dashboard.urls")),
+]

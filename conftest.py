@@ -23,12 +23,24 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
     def guarded(self: socket.socket, address: Any) -> Any:
         host = address[0] if isinstance(address, tuple) else address
-        if isinstance(host, str) and host not in ("127.0.0.1", "::1", "localhost") \
-                and not host.startswith("/"):
+        if (
+            isinstance(host, str)
+            and host not in ("127.0.0.1", "::1", "localhost")
+            and not host.startswith("/")
+        ):
             raise RuntimeError(f"tests may not reach the network ({host})")
         return real_connect(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings: Any) -> None:
+    """In-process tests render pages without a collectstatic run; the real server test has one."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture
@@ -85,10 +97,17 @@ def make_facility(ua: Any, actor: Any) -> Callable[..., Any]:
 def assess(actor: Any) -> Callable[..., Any]:
     from medinfra.facilities.services import record_assessment
 
-    def make(facility: Any, on: dt.date, condition: str, functionality: str = "none",
-             **fields: Any) -> Any:
-        return record_assessment(facility, actor=actor, assessed_on=on, condition=condition,
-                                 functionality=functionality, **fields)
+    def make(
+        facility: Any, on: dt.date, condition: str, functionality: str = "none", **fields: Any
+    ) -> Any:
+        return record_assessment(
+            facility,
+            actor=actor,
+            assessed_on=on,
+            condition=condition,
+            functionality=functionality,
+            **fields,
+        )
 
     return make
 

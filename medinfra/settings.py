@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "medinfra.partnerships",
     "medinfra.figures",
     "medinfra.dashboard",
+    "medinfra.demo",
 ]
 
 MIDDLEWARE = [

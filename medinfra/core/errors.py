@@ -9,7 +9,7 @@ class InvalidInput(ValidationError):
     """Bad input: every message is keyed by the field it is about."""
 
     def __init__(self, errors: dict[str, str | list[str]]) -> None:
-        super().__init__({field: msgs for field, msgs in errors.items()})
+        super().__init__(dict(errors.items()))
 
     @classmethod
     def from_validation_error(cls, error: ValidationError) -> InvalidInput:
@@ -27,5 +27,7 @@ class Conflict(Exception):
 def field_errors(error: ValidationError) -> dict[str, list[str]]:
     """The messages of a validation error as {field: [message, ...]}."""
     if hasattr(error, "error_dict"):
-        return {field: [str(m) for e in errs for m in e] for field, errs in error.error_dict.items()}
+        return {
+            field: [str(m) for e in errs for m in e] for field, errs in error.error_dict.items()
+        }
     return {"__all__": [str(m) for m in error.messages]}

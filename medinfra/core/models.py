@@ -89,7 +89,10 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["model", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.model}#{self.object_id}"
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} "
+            f"{self.model}#{self.object_id}"
+        )
 
 
 class AuditChainHead(models.Model):

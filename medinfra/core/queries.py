@@ -44,14 +44,20 @@ def verify_audit_chain() -> ChainReport:
             reason=event.reason,
         )
         if event.previous_hash != previous:
-            return ChainReport(count, event.pk, f"audit event {event.pk}: the event before it "
-                                                "was removed or changed")
+            return ChainReport(
+                count,
+                event.pk,
+                f"audit event {event.pk}: the event before it was removed or changed",
+            )
         if event.hash != expected:
             return ChainReport(count, event.pk, f"audit event {event.pk}: its content was changed")
         previous = event.hash
         count += 1
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and (head.hash != previous or head.length != count):
-        return ChainReport(count, None, "the newest audit events were removed "
-                                        f"(chain head says {head.length}, found {count})")
+        return ChainReport(
+            count,
+            None,
+            f"the newest audit events were removed (chain head says {head.length}, found {count})",
+        )
     return ChainReport(count, None, "")

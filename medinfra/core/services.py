@@ -8,10 +8,9 @@ import hashlib
 import json
 import uuid
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -26,12 +25,14 @@ SYSTEM_USERNAME = "medinfra-system"
 GENESIS_HASH = "0" * 64
 
 
-def system_actor() -> AbstractBaseUser:
+def user_of(actor: Actor) -> User | None:
+    """The account row an actor is, for foreign keys (None for anonymous or unsaved)."""
+    return cast(User, actor) if actor is not None and actor.pk else None
+
+
+def system_actor() -> User:
     """The account that command-line loads and generators write as."""
-    user_model = get_user_model()
-    user, _ = user_model.objects.get_or_create(
-        username=SYSTEM_USERNAME, defaults={"is_active": False}
-    )
+    user, _ = User.objects.get_or_create(username=SYSTEM_USERNAME, defaults={"is_active": False})
     return user
 
 
@@ -43,15 +44,17 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, list | tuple | set):
-        return [_json_value(v) for v in sorted(value, key=str)] if isinstance(value, set) else [
-            _json_value(v) for v in value
-        ]
+        return (
+            [_json_value(v) for v in sorted(value, key=str)]
+            if isinstance(value, set)
+            else [_json_value(v) for v in value]
+        )
     return value
 
 
 def snapshot(obj: models.Model) -> dict[str, Any]:
     """The record's audited fields as JSON-ready values."""
-    exclude = getattr(obj, "AUDIT_EXCLUDE", set())
+    exclude: set[str] = getattr(obj, "AUDIT_EXCLUDE", set())
     data: dict[str, Any] = {}
     for field in obj._meta.concrete_fields:
         if field.name in exclude:
@@ -123,7 +126,7 @@ def record_audit_event(
         )
         event = AuditEvent.objects.create(
             at=at,
-            actor=actor if actor is not None and actor.pk else None,
+            actor=user_of(actor),
             actor_label=label,
             action=action,
             model=model_label,
@@ -140,9 +143,31 @@ def record_audit_event(
 
 
 def validate(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
-    """Run the model's field, clean and constraint checks; raise InvalidInput naming fields."""
+    """Run the model's field, clean and uniqueness checks; raise InvalidInput naming fields.
+
+    Check constraints are left to the database: each mirrors a field validator that says
+    the same thing with the field's name, and checking them here would cost a query each.
+    """
+    excluded = set(exclude)
+    for field in obj._meta.concrete_fields:
+        # A related object already in hand and saved exists: skip the query that would say so.
+        if isinstance(field, models.ForeignKey) and field.is_cached(obj):
+            related = field.get_cached_value(obj)
+            if related is not None and related.pk is not None and not related._state.adding:
+                excluded.add(field.name)
     try:
-        obj.full_clean(exclude=list(exclude) or None)
+        obj.full_clean(exclude=list(excluded) or None, validate_constraints=False)
+        errors: dict[str, list[ValidationError]] = {}
+        for constraint in obj._meta.constraints:
+            if not isinstance(constraint, models.UniqueConstraint):
+                continue
+            try:
+                constraint.validate(type(obj), obj, exclude=excluded)
+            except ValidationError as error:
+                key = constraint.fields[0] if len(constraint.fields) == 1 else "__all__"
+                errors.setdefault(key, []).append(error)
+        if errors:
+            raise ValidationError(errors)
     except ValidationError as error:
         raise InvalidInput.from_validation_error(error) from None
 
@@ -155,8 +180,9 @@ def create_record(obj: R, *, actor: Actor, extra_changes: dict[str, Any] | None 
         after = snapshot(obj)
         if extra_changes:
             after.update(extra_changes)
-        record_audit_event(actor=actor, action=AuditEvent.Action.CREATE, obj=obj,
-                           changes={"after": after})
+        record_audit_event(
+            actor=actor, action=AuditEvent.Action.CREATE, obj=obj, changes={"after": after}
+        )
     return obj
 
 
@@ -173,7 +199,7 @@ def update_record(
         raise Conflict(f"{obj._meta.verbose_name} {obj.pk} is retracted and cannot be changed")
     unknown = [name for name in changes if name not in {f.name for f in obj._meta.fields}]
     if unknown:
-        raise InvalidInput({name: "This field does not exist." for name in unknown})
+        raise InvalidInput(dict.fromkeys(unknown, "This field does not exist."))
     with transaction.atomic():
         stored = type(obj).all_objects.select_for_update().get(pk=obj.pk)
         if expected_version is not None and stored.version != expected_version:
@@ -191,8 +217,13 @@ def update_record(
         after = snapshot(stored)
         diff_before = {k: v for k, v in before.items() if after.get(k) != v}
         diff_after = {k: after[k] for k in diff_before}
-        record_audit_event(actor=actor, action=AuditEvent.Action.UPDATE, obj=stored,
-                           changes={"before": diff_before, "after": diff_after}, reason=reason)
+        record_audit_event(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=stored,
+            changes={"before": diff_before, "after": diff_after},
+            reason=reason,
+        )
     for name in changes:
         setattr(obj, name, getattr(stored, name))
     obj.version = stored.version
@@ -207,14 +238,25 @@ def retract_record(obj: R, *, actor: Actor, reason: str) -> R:
         raise Conflict(f"{obj._meta.verbose_name} {obj.pk} is already retracted")
     with transaction.atomic():
         obj.retracted_at = timezone.now()
-        obj.retracted_by = actor if actor is not None and actor.pk else None  # type: ignore[assignment]
+        obj.retracted_by = user_of(actor)
         obj.retraction_reason = reason.strip()
         obj.version += 1
-        obj.save(update_fields=["retracted_at", "retracted_by", "retraction_reason", "version",
-                                "updated_at"])
-        record_audit_event(actor=actor, action=AuditEvent.Action.RETRACT, obj=obj,
-                           changes={"after": {"retracted_at": obj.retracted_at}},
-                           reason=obj.retraction_reason)
+        obj.save(
+            update_fields=[
+                "retracted_at",
+                "retracted_by",
+                "retraction_reason",
+                "version",
+                "updated_at",
+            ]
+        )
+        record_audit_event(
+            actor=actor,
+            action=AuditEvent.Action.RETRACT,
+            obj=obj,
+            changes={"after": {"retracted_at": obj.retracted_at}},
+            reason=obj.retraction_reason,
+        )
     return obj
 
 

@@ -84,8 +84,9 @@ class Facility(Record):
         blank=True,
         validators=[RegexValidator(r"^\d{8}$", "An EDRPOU code has exactly 8 digits.")],
     )
-    ownership = models.CharField(max_length=16, choices=Ownership.choices,
-                                 default=Ownership.UNKNOWN)
+    ownership = models.CharField(
+        max_length=16, choices=Ownership.choices, default=Ownership.UNKNOWN
+    )
     beds = models.PositiveIntegerField(null=True, blank=True)
     external_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
     is_synthetic = models.BooleanField(default=False)
@@ -95,7 +96,9 @@ class Facility(Record):
         verbose_name_plural = "facilities"
         constraints = [
             models.UniqueConstraint(
-                fields=["edrpou"], condition=~Q(edrpou=""), name="facility_edrpou_unique",
+                fields=["edrpou"],
+                condition=~Q(edrpou=""),
+                name="facility_edrpou_unique",
                 violation_error_message="Another facility already has this EDRPOU code.",
             ),
             models.CheckConstraint(
@@ -128,16 +131,19 @@ class Assessment(Record):
     condition = models.CharField(max_length=16, choices=Condition.choices)
     functionality = models.CharField(max_length=16, choices=Functionality.choices)
     repair_cost = models.DecimalField(
-        max_digits=16, decimal_places=2, null=True, blank=True,
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
-    repair_cost_currency = models.CharField(
-        max_length=3, blank=True, validators=[currency_code]
+    repair_cost_currency = models.CharField(max_length=3, blank=True, validators=[currency_code])
+    assessed_by = models.CharField(
+        max_length=200, blank=True, help_text="The organisation that assessed (not a person)"
     )
-    assessed_by = models.CharField(max_length=200, blank=True,
-                                   help_text="The organisation that assessed (not a person)")
-    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+")
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["facility", "assessed_on", "id"]
@@ -146,8 +152,10 @@ class Assessment(Record):
             models.Index(fields=["condition", "assessed_on"]),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(repair_cost__isnull=True) | Q(repair_cost__gte=0),
-                                   name="assessment_repair_cost_not_negative"),
+            models.CheckConstraint(
+                condition=Q(repair_cost__isnull=True) | Q(repair_cost__gte=0),
+                name="assessment_repair_cost_not_negative",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -165,8 +173,9 @@ class Restoration(Record):
     restored_on = models.DateField(validators=[not_in_future])
     milestone = models.CharField(max_length=24, choices=Milestone.choices)
     note = models.TextField(blank=True)
-    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+")
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["facility", "restored_on", "id"]
@@ -184,7 +193,9 @@ class Restoration(Record):
             assessed_on__lte=self.restored_on,
         ).exists()
         if not damaged:
-            raise ValidationError({
-                "facility": "This facility has no damage recorded on or before "
-                f"{self.restored_on}: record the damage (an assessment) before its restoration."
-            })
+            raise ValidationError(
+                {
+                    "facility": "This facility has no damage recorded on or before "
+                    f"{self.restored_on}: record the damage (an assessment) before its restoration."
+                }
+            )

@@ -89,7 +89,12 @@ def record_restoration(
 ) -> Restoration:
     """Record that a damaged facility was partially or fully restored on a date."""
     return create_record(
-        Restoration(facility=facility, restored_on=restored_on, milestone=milestone, note=note,
-                    source=source),
+        Restoration(
+            facility=facility,
+            restored_on=restored_on,
+            milestone=milestone,
+            note=note,
+            source=source,
+        ),
         actor=actor,
     )

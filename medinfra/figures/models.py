@@ -18,12 +18,18 @@ class Metric(models.TextChoices):
     FACILITIES_DAMAGED = "facilities_damaged", _("facilities partially damaged")
     FACILITIES_DESTROYED = "facilities_destroyed", _("facilities destroyed")
     FACILITIES_DAMAGED_OR_DESTROYED = (
-        "facilities_damaged_or_destroyed", _("facilities damaged or destroyed"))
+        "facilities_damaged_or_destroyed",
+        _("facilities damaged or destroyed"),
+    )
     FACILITIES_FULLY_RESTORED = "facilities_fully_restored", _("facilities fully restored")
     FACILITIES_PARTIALLY_RESTORED = (
-        "facilities_partially_restored", _("facilities partially restored"))
+        "facilities_partially_restored",
+        _("facilities partially restored"),
+    )
     FACILITIES_BACK_IN_OPERATION = (
-        "facilities_back_in_operation", _("facilities back in operation"))
+        "facilities_back_in_operation",
+        _("facilities back in operation"),
+    )
     ATTACKS_RECORDED = "attacks_recorded", _("attacks on health care recorded")
     AMBULANCES_DAMAGED = "ambulances_damaged", _("ambulances damaged")
     AMBULANCES_DESTROYED = "ambulances_destroyed", _("ambulances destroyed")
@@ -34,7 +40,9 @@ class Metric(models.TextChoices):
     HEALTH_WORKERS_INJURED = "health_workers_injured", _("health workers injured")
     HEALTH_WORKERS_DETAINED = "health_workers_detained", _("health workers detained")
     PARTNERSHIP_AGREEMENTS_SIGNED = (
-        "partnership_agreements_signed", _("partnership agreements signed"))
+        "partnership_agreements_signed",
+        _("partnership agreements signed"),
+    )
 
 
 class Qualifier(models.TextChoices):
@@ -48,16 +56,17 @@ class ReportedFigure(Record):
     """A number a source published, as of a date, for a country and optionally a region."""
 
     metric = models.CharField(max_length=40, choices=Metric.choices)
-    value = models.DecimalField(max_digits=20, decimal_places=2,
-                                validators=[MinValueValidator(Decimal("0"))])
-    qualifier = models.CharField(max_length=16, choices=Qualifier.choices,
-                                 default=Qualifier.EXACT)
+    value = models.DecimalField(
+        max_digits=20, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    qualifier = models.CharField(max_length=16, choices=Qualifier.choices, default=Qualifier.EXACT)
     as_of = models.DateField()
-    country = models.CharField(max_length=2,
-                               validators=[RegexValidator(r"^[A-Z]{2}$", "Use an ISO 3166-1 "
-                                                                         "alpha-2 code.")])
-    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="reported_figures")
+    country = models.CharField(
+        max_length=2, validators=[RegexValidator(r"^[A-Z]{2}$", "Use an ISO 3166-1 alpha-2 code.")]
+    )
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="reported_figures"
+    )
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="figures")
     span = models.TextField(blank=True, help_text="The exact text the figure was read from")
 
@@ -65,16 +74,22 @@ class ReportedFigure(Record):
         ordering = ["metric", "as_of", "id"]
         indexes = [models.Index(fields=["metric", "country", "as_of"])]
         constraints = [
-            models.CheckConstraint(condition=models.Q(value__gte=0),
-                                   name="figure_value_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(value__gte=0), name="figure_value_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.metric} {self.qualifier} {self.value} as of {self.as_of}"
 
     def clean(self) -> None:
-        if self.region_id and self.country and self.region.country.code != self.country:
-            raise ValidationError({"region": f"Region {self.region.code} is not in {self.country}."})
-        if self.source_id and self.span and self.source.full_text \
-                and self.span not in self.source.full_text:
+        region = self.region if self.region_id else None
+        if region is not None and self.country and region.country.code != self.country:
+            raise ValidationError({"region": f"Region {region.code} is not in {self.country}."})
+        if (
+            self.source_id
+            and self.span
+            and self.source.full_text
+            and self.span not in self.source.full_text
+        ):
             raise ValidationError({"span": "The span must be text from the source."})

@@ -6,9 +6,9 @@ import datetime as dt
 from decimal import Decimal
 
 from medinfra.core.services import Actor, create_record
+from medinfra.figures.models import ReportedFigure
 from medinfra.geography.models import Region
 from medinfra.geography.queries import region_by_code
-from medinfra.figures.models import ReportedFigure
 from medinfra.sources.models import Source
 
 
@@ -28,7 +28,15 @@ def record_figure(
     if isinstance(region, str):
         region = region_by_code(region)
     return create_record(
-        ReportedFigure(metric=metric, value=Decimal(value), qualifier=qualifier, as_of=as_of,
-                       country=country.strip().upper(), region=region, source=source, span=span),
+        ReportedFigure(
+            metric=metric,
+            value=Decimal(value),
+            qualifier=qualifier,
+            as_of=as_of,
+            country=country.strip().upper(),
+            region=region,
+            source=source,
+            span=span,
+        ),
         actor=actor,
     )

@@ -15,7 +15,9 @@ class Country(models.Model):
     """A country whose health infrastructure the registry covers, with its bounding box."""
 
     code = models.CharField(
-        max_length=2, unique=True, validators=[RegexValidator(r"^[A-Z]{2}$")],
+        max_length=2,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{2}$")],
         help_text="ISO 3166-1 alpha-2 code",
     )
     name_en = models.CharField(max_length=120)
@@ -103,13 +105,15 @@ class Region(models.Model):
             return
         country = self.country
         if not country.contains(Decimal(latitude), Decimal(longitude)):
-            raise ValidationError({
-                "latitude": (
-                    f"The point ({latitude}, {longitude}) lies outside {country.name_en} "
-                    f"(latitude {country.min_latitude} to {country.max_latitude}, "
-                    f"longitude {country.min_longitude} to {country.max_longitude})."
-                )
-            })
+            raise ValidationError(
+                {
+                    "latitude": (
+                        f"The point ({latitude}, {longitude}) lies outside {country.name_en} "
+                        f"(latitude {country.min_latitude} to {country.max_latitude}, "
+                        f"longitude {country.min_longitude} to {country.max_longitude})."
+                    )
+                }
+            )
 
     @property
     def is_occupied(self) -> bool:

@@ -13,8 +13,9 @@ def region_by_code(code: str, *, field: str = "region") -> Region:
     normalised = (code or "").strip().upper()
     region = Region.objects.select_related("country").filter(code=normalised).first()
     if region is None:
-        raise InvalidInput({field: f"Unknown region code {code!r}: use an ISO 3166-2 code "
-                                   "such as UA-63."})
+        raise InvalidInput(
+            {field: f"Unknown region code {code!r}: use an ISO 3166-2 code such as UA-63."}
+        )
     return region
 
 

@@ -28,16 +28,22 @@ def load_country(code: str, *, actor: Actor) -> tuple[Country, int]:
     with (DATA / "countries.csv").open(encoding="utf-8") as handle:
         rows = {row["code"]: row for row in csv.DictReader(handle)}
     if code not in rows or code not in available_countries():
-        raise InvalidInput({"country": f"No region data ships for country {code!r}; "
-                                       f"available: {', '.join(available_countries())}."})
+        raise InvalidInput(
+            {
+                "country": f"No region data ships for country {code!r}; "
+                f"available: {', '.join(available_countries())}."
+            }
+        )
     row = rows[code]
     country, _ = Country.objects.update_or_create(
         code=code,
         defaults={
             "name_en": row["name_en"],
             "name_uk": row["name_uk"],
-            **{k: Decimal(row[k]) for k in
-               ("min_latitude", "max_latitude", "min_longitude", "max_longitude")},
+            **{
+                k: Decimal(row[k])
+                for k in ("min_latitude", "max_latitude", "min_longitude", "max_longitude")
+            },
         },
     )
     created = 0
@@ -55,8 +61,9 @@ def load_country(code: str, *, actor: Actor) -> tuple[Country, int]:
             )
             if was_created:
                 created += 1
-                record_audit_event(actor=actor, action="create", obj=region,
-                                   changes={"after": snapshot(region)})
+                record_audit_event(
+                    actor=actor, action="create", obj=region, changes={"after": snapshot(region)}
+                )
     return country, created
 
 
@@ -64,8 +71,12 @@ def load_country(code: str, *, actor: Actor) -> tuple[Country, int]:
 def set_access_status(region: Region, *, status: str, actor: Actor, reason: str = "") -> Region:
     """Change what access the registry has to a region (controlled, frontline, occupied, ...)."""
     if status not in AccessStatus.values:
-        raise InvalidInput({"access_status": f"Unknown access status {status!r}; use one of "
-                                             f"{', '.join(AccessStatus.values)}."})
+        raise InvalidInput(
+            {
+                "access_status": f"Unknown access status {status!r}; use one of "
+                f"{', '.join(AccessStatus.values)}."
+            }
+        )
     before = region.access_status
     if before == status:
         return region
@@ -73,7 +84,60 @@ def set_access_status(region: Region, *, status: str, actor: Actor, reason: str 
     validate(region)
     region.version += 1
     region.save(update_fields=["access_status", "version"])
-    record_audit_event(actor=actor, action="update", obj=region,
-                       changes={"before": {"access_status": before},
-                                "after": {"access_status": status}}, reason=reason)
+    record_audit_event(
+        actor=actor,
+        action="update",
+        obj=region,
+        changes={"before": {"access_status": before}, "after": {"access_status": status}},
+        reason=reason,
+    )
     return region
+
+
+@transaction.atomic
+def change_country(
+    country: Country, *, actor: Actor, changes: dict[str, object], reason: str = ""
+) -> Country:
+    """Correct a country's names or bounding box, writing an 'update' audit event."""
+    editable = {
+        "name_en",
+        "name_uk",
+        "min_latitude",
+        "max_latitude",
+        "min_longitude",
+        "max_longitude",
+    }
+    if "code" in changes and changes["code"] != country.code:
+        raise InvalidInput(
+            {
+                "code": "A country's code cannot change: its regions and reported "
+                "figures refer to it."
+            }
+        )
+    unknown = sorted(set(changes) - editable - {"code"})
+    if unknown:
+        raise InvalidInput(dict.fromkeys(unknown, "This field cannot be changed."))
+    stored = Country.objects.select_for_update().get(pk=country.pk)
+    before = snapshot(stored)
+    for name, value in changes.items():
+        setattr(stored, name, value)
+    validate(stored)
+    if stored.min_latitude > stored.max_latitude:
+        raise InvalidInput({"max_latitude": "The northern edge lies south of the southern one."})
+    if stored.min_longitude > stored.max_longitude:
+        raise InvalidInput({"max_longitude": "The eastern edge lies west of the western one."})
+    stored.save()
+    after = snapshot(stored)
+    changed = [name for name in before if before[name] != after[name]]
+    if changed:
+        record_audit_event(
+            actor=actor,
+            action="update",
+            obj=stored,
+            changes={
+                "before": {name: before[name] for name in changed},
+                "after": {name: after[name] for name in changed},
+            },
+            reason=reason,
+        )
+    return stored

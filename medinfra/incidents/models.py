@@ -72,11 +72,13 @@ class Incident(Record):
         validators=[not_in_future],
         help_text="The day; with month precision, the first day of the month.",
     )
-    date_precision = models.CharField(max_length=8, choices=DatePrecision.choices,
-                                      default=DatePrecision.DAY)
+    date_precision = models.CharField(
+        max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="incidents")
-    facility = models.ForeignKey(Facility, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="incidents")
+    facility = models.ForeignKey(
+        Facility, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
+    )
     settlement = models.CharField(max_length=200, blank=True)
     latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
@@ -84,24 +86,31 @@ class Incident(Record):
     health_workers_killed = models.PositiveIntegerField(default=0)
     health_workers_injured = models.PositiveIntegerField(default=0)
     health_workers_detained = models.PositiveIntegerField(
-        default=0, help_text="Detained or abducted")
+        default=0, help_text="Detained or abducted"
+    )
     patients_killed = models.PositiveIntegerField(default=0)
     patients_injured = models.PositiveIntegerField(default=0)
     patients_detained = models.PositiveIntegerField(default=0, help_text="Detained or abducted")
 
     description = models.TextField(
-        blank=True, help_text="Staff only: may hold details that endanger people.")
+        blank=True, help_text="Staff only: may hold details that endanger people."
+    )
     public_summary = models.TextField(
-        blank=True, help_text="Shown publicly once verified: no names, no exact places.")
+        blank=True, help_text="Shown publicly once verified: no names, no exact places."
+    )
     sources = models.ManyToManyField(Source, related_name="incidents")
-    certainty = models.CharField(max_length=12, choices=Certainty.choices,
-                                 default=Certainty.POSSIBLE)
-    verification = models.CharField(max_length=16, choices=Verification.choices,
-                                    default=Verification.REPORTED)
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
-    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    certainty = models.CharField(
+        max_length=12, choices=Certainty.choices, default=Certainty.POSSIBLE
+    )
+    verification = models.CharField(
+        max_length=16, choices=Verification.choices, default=Verification.REPORTED
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     verified_at = models.DateTimeField(null=True, blank=True)
     external_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
     is_synthetic = models.BooleanField(default=False)
@@ -120,8 +129,9 @@ class Incident(Record):
                 name="incident_coordinates_both_or_neither",
             ),
             *[
-                models.CheckConstraint(condition=Q(**{f"{name}__gte": 0}),
-                                       name=f"incident_{name}_not_negative")
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__gte": 0}), name=f"incident_{name}_not_negative"
+                )
                 for name in CASUALTY_FIELDS
             ],
         ]
@@ -131,10 +141,17 @@ class Incident(Record):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        if self.date_precision == DatePrecision.MONTH and self.occurred_on is not None \
-                and self.occurred_on.day != 1:
+        if (
+            self.date_precision == DatePrecision.MONTH
+            and self.occurred_on is not None
+            and self.occurred_on.day != 1
+        ):
             errors["occurred_on"] = "With month precision, give the first day of the month."
-        if self.facility_id and self.region_id and self.facility.region_id != self.region_id:
+        if (
+            self.facility is not None
+            and self.region_id
+            and self.facility.region_id != self.region_id
+        ):
             errors["facility"] = (
                 f"The facility is in {self.facility.region.code}, not in {self.region.code}."
             )
@@ -156,8 +173,9 @@ class IncidentAttackType(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["incident", "attack_type"],
-                                    name="incident_attack_type_once"),
+            models.UniqueConstraint(
+                fields=["incident", "attack_type"], name="incident_attack_type_once"
+            ),
         ]
         indexes = [models.Index(fields=["attack_type", "incident"])]
 

@@ -6,11 +6,11 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from medinfra.core.errors import Conflict, InvalidInput
-from medinfra.core.services import Actor, create_record, record_audit_event
+from medinfra.core.services import Actor, create_record, record_audit_event, user_of
 from medinfra.facilities.models import Facility
 from medinfra.geography.models import Region
 from medinfra.geography.queries import region_by_code
@@ -28,23 +28,33 @@ from medinfra.sources.models import Source
 
 # Which verification states may follow which; 'rejected' and 'verified' can be reopened for review.
 NEXT_STATES: dict[str, set[str]] = {
-    Verification.REPORTED: {Verification.UNDER_REVIEW, Verification.VERIFIED,
-                            Verification.REJECTED},
-    Verification.UNDER_REVIEW: {Verification.VERIFIED, Verification.REJECTED,
-                                Verification.REPORTED},
+    Verification.REPORTED: {
+        Verification.UNDER_REVIEW,
+        Verification.VERIFIED,
+        Verification.REJECTED,
+    },
+    Verification.UNDER_REVIEW: {
+        Verification.VERIFIED,
+        Verification.REJECTED,
+        Verification.REPORTED,
+    },
     Verification.VERIFIED: {Verification.UNDER_REVIEW},
     Verification.REJECTED: {Verification.UNDER_REVIEW},
 }
 
 
-def _choices(values: Sequence[str], allowed: type, field: str) -> list[str]:
+def _choices(values: Sequence[str], allowed: type[models.TextChoices], field: str) -> list[str]:
     chosen = list(dict.fromkeys(values))
     if not chosen:
         raise InvalidInput({field: "Choose at least one."})
-    unknown = [v for v in chosen if v not in allowed.values]  # type: ignore[attr-defined]
+    unknown = [v for v in chosen if v not in allowed.values]
     if unknown:
-        raise InvalidInput({field: f"Unknown value(s) {', '.join(map(repr, unknown))}; use "
-                                   f"{', '.join(allowed.values)}."})  # type: ignore[attr-defined]
+        raise InvalidInput(
+            {
+                field: f"Unknown value(s) {', '.join(map(repr, unknown))}; use "
+                f"{', '.join(allowed.values)}."
+            }
+        )
     return chosen
 
 
@@ -72,7 +82,7 @@ def record_incident(
     """Record an attack on health care as reported; it is public only once verified."""
     unknown = sorted(set(casualties) - set(CASUALTY_FIELDS))
     if unknown:
-        raise InvalidInput({name: "Not a casualty field." for name in unknown})
+        raise InvalidInput(dict.fromkeys(unknown, "Not a casualty field."))
     if isinstance(region, str):
         region = region_by_code(region)
     if region is None:
@@ -97,7 +107,7 @@ def record_incident(
         certainty=certainty,
         description=description,
         public_summary=public_summary,
-        reported_by=actor if actor is not None and actor.pk else None,
+        reported_by=user_of(actor),
         external_id=external_id or None,
         is_synthetic=is_synthetic,
         **{name: int(value) for name, value in casualties.items()},
@@ -105,13 +115,18 @@ def record_incident(
     create_record(
         incident,
         actor=actor,
-        extra_changes={"attack_types": types, "resources": affected,
-                       "sources": [s.pk for s in sources]},
+        extra_changes={
+            "attack_types": types,
+            "resources": affected,
+            "sources": [s.pk for s in sources],
+        },
     )
     IncidentAttackType.objects.bulk_create(
-        IncidentAttackType(incident=incident, attack_type=t) for t in types)
+        IncidentAttackType(incident=incident, attack_type=t) for t in types
+    )
     IncidentResource.objects.bulk_create(
-        IncidentResource(incident=incident, resource=r) for r in affected)
+        IncidentResource(incident=incident, resource=r) for r in affected
+    )
     incident.sources.set(sources)
     return incident
 
@@ -143,14 +158,76 @@ def set_verification(
     if certainty is not None:
         incident.certainty = certainty
     if deciding:
-        incident.verified_by = actor if actor is not None and actor.pk else None  # type: ignore[assignment]
+        incident.verified_by = user_of(actor)
         incident.verified_at = timezone.now()
     incident.version += 1
     incident.save()
     record_audit_event(
-        actor=actor, action="update", obj=incident, reason=reason,
-        changes={"before": before,
-                 "after": {"verification": incident.verification,
-                           "certainty": incident.certainty}},
+        actor=actor,
+        action="update",
+        obj=incident,
+        reason=reason,
+        changes={
+            "before": before,
+            "after": {"verification": incident.verification, "certainty": incident.certainty},
+        },
     )
     return incident
+
+
+@transaction.atomic
+def update_incident_lists(
+    incident: Incident,
+    *,
+    actor: Actor,
+    attack_types: Sequence[str] | None = None,
+    resources: Sequence[str] | None = None,
+    sources: Sequence[Source] | None = None,
+    reason: str = "",
+) -> Incident:
+    """Replace an incident's attack types, resources or sources (None keeps them), audited."""
+    stored = Incident.all_objects.select_for_update().get(pk=incident.pk)
+    if stored.is_retracted:
+        raise Conflict(f"incident {stored.pk} is retracted and cannot be changed")
+    types = _choices(attack_types, AttackType, "attack_types") if attack_types is not None else None
+    affected = _choices(resources, Resource, "resources") if resources is not None else None
+    if sources is not None and not sources:
+        raise InvalidInput({"sources": "Name at least one source for the incident."})
+    before: dict[str, list[str] | list[int]] = {}
+    after: dict[str, list[str] | list[int]] = {}
+    # The link rows describe the incident, so replacing them is a change to it: the audit
+    # event keeps the lists as they were.
+    if types is not None:
+        old = sorted(stored.attack_types.values_list("attack_type", flat=True))
+        if sorted(types) != old:
+            stored.attack_types.all().delete()
+            IncidentAttackType.objects.bulk_create(
+                IncidentAttackType(incident=stored, attack_type=t) for t in types
+            )
+            before["attack_types"], after["attack_types"] = old, sorted(types)
+    if affected is not None:
+        old = sorted(stored.resources.values_list("resource", flat=True))
+        if sorted(affected) != old:
+            stored.resources.all().delete()
+            IncidentResource.objects.bulk_create(
+                IncidentResource(incident=stored, resource=r) for r in affected
+            )
+            before["resources"], after["resources"] = old, sorted(affected)
+    if sources is not None:
+        old_ids = sorted(stored.sources.values_list("pk", flat=True))
+        new_ids = sorted({s.pk for s in sources})
+        if new_ids != old_ids:
+            stored.sources.set(sources)
+            before["sources"], after["sources"] = old_ids, new_ids
+    if not before:
+        return stored
+    stored.version += 1
+    stored.save(update_fields=["version", "updated_at"])
+    record_audit_event(
+        actor=actor,
+        action="update",
+        obj=stored,
+        changes={"before": before, "after": after},
+        reason=reason,
+    )
+    return stored

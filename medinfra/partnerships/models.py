@@ -28,32 +28,47 @@ class AgreementStatus(models.TextChoices):
 class PartnershipAgreement(Record):
     """A memorandum or twinning between a domestic facility and a foreign institution."""
 
-    facility = models.ForeignKey(Facility, on_delete=models.PROTECT,
-                                 related_name="partnership_agreements")
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT,
-                                related_name="partnership_agreements",
-                                help_text="The foreign institution")
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="partnership_agreements"
+    )
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        related_name="partnership_agreements",
+        help_text="The foreign institution",
+    )
     kind = models.CharField(max_length=16, choices=AgreementKind.choices)
-    programme = models.CharField(max_length=200, blank=True,
-                                 help_text="e.g. International Medical Partnership")
+    programme = models.CharField(
+        max_length=200, blank=True, help_text="e.g. International Medical Partnership"
+    )
     signed_on = models.DateField(validators=[not_in_future])
-    areas = models.JSONField(default=list, blank=True,
-                             help_text="Areas of cooperation, e.g. rehabilitation, surgery")
-    status = models.CharField(max_length=16, choices=AgreementStatus.choices,
-                              default=AgreementStatus.ACTIVE)
+    areas = models.JSONField(
+        default=list, blank=True, help_text="Areas of cooperation, e.g. rehabilitation, surgery"
+    )
+    status = models.CharField(
+        max_length=16, choices=AgreementStatus.choices, default=AgreementStatus.ACTIVE
+    )
     is_synthetic = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-signed_on", "id"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.facility_id} / {self.partner_id} ({self.signed_on})"
+        return (
+            f"{self.get_kind_display()} {self.facility_id} / {self.partner_id} ({self.signed_on})"
+        )
 
     def clean(self) -> None:
         if not isinstance(self.areas, list) or not all(isinstance(a, str) for a in self.areas):
             raise ValidationError({"areas": "Give the areas of cooperation as a list of words."})
         if self.partner_id and self.partner.kind not in (
-            PartnerKind.FOREIGN_HOSPITAL, PartnerKind.INTERNATIONAL_ORGANISATION, PartnerKind.OTHER
+            PartnerKind.FOREIGN_HOSPITAL,
+            PartnerKind.INTERNATIONAL_ORGANISATION,
+            PartnerKind.OTHER,
         ):
-            raise ValidationError({"partner": "The other side of an agreement is a foreign "
-                                              "institution (a foreign hospital or organisation)."})
+            raise ValidationError(
+                {
+                    "partner": "The other side of an agreement is a foreign "
+                    "institution (a foreign hospital or organisation)."
+                }
+            )

@@ -25,8 +25,15 @@ def record_agreement(
 ) -> PartnershipAgreement:
     """Record a signed agreement between a domestic facility and a foreign institution."""
     return create_record(
-        PartnershipAgreement(facility=facility, partner=partner, kind=kind, signed_on=signed_on,
-                             programme=programme.strip(), areas=[a.strip() for a in areas],
-                             status=status, is_synthetic=is_synthetic),
+        PartnershipAgreement(
+            facility=facility,
+            partner=partner,
+            kind=kind,
+            signed_on=signed_on,
+            programme=programme.strip(),
+            areas=[a.strip() for a in areas],
+            status=status,
+            is_synthetic=is_synthetic,
+        ),
         actor=actor,
     )

@@ -52,8 +52,9 @@ class Partner(Record):
     name_uk = models.CharField(max_length=300, blank=True)
     kind = models.CharField(max_length=32, choices=PartnerKind.choices)
     country = models.CharField(
-        max_length=2, blank=True, validators=[RegexValidator(r"^[A-Z]{2}$", "Use an ISO 3166-1 "
-                                                                             "alpha-2 code.")],
+        max_length=2,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z]{2}$", "Use an ISO 3166-1 alpha-2 code.")],
         help_text="ISO 3166-1 alpha-2; blank for international organisations",
     )
     is_synthetic = models.BooleanField(default=False)
@@ -76,16 +77,23 @@ class RecoveryProject(Record):
 
     title_en = models.CharField(max_length=300)
     title_uk = models.CharField(max_length=300, blank=True)
-    facility = models.ForeignKey(Facility, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="recovery_projects")
+    facility = models.ForeignKey(
+        Facility, null=True, blank=True, on_delete=models.PROTECT, related_name="recovery_projects"
+    )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="recovery_projects")
     block = models.PositiveSmallIntegerField(choices=Block.choices)
     stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.IDEA)
-    cost_estimate = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True,
-                                        validators=[MinValueValidator(Decimal("0"))])
+    cost_estimate = models.DecimalField(
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
     currency = models.CharField(max_length=3, blank=True, validators=[currency_code])
     priority = models.PositiveSmallIntegerField(
-        default=3, validators=[MinValueValidator(1), MaxValueValidator(5)],
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text="1 (highest) to 5 (lowest)",
     )
     is_synthetic = models.BooleanField(default=False)
@@ -93,10 +101,13 @@ class RecoveryProject(Record):
     class Meta:
         ordering = ["priority", "title_en", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(cost_estimate__isnull=True) | Q(cost_estimate__gte=0),
-                                   name="project_cost_not_negative"),
-            models.CheckConstraint(condition=Q(priority__gte=1, priority__lte=5),
-                                   name="project_priority_1_to_5"),
+            models.CheckConstraint(
+                condition=Q(cost_estimate__isnull=True) | Q(cost_estimate__gte=0),
+                name="project_cost_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(priority__gte=1, priority__lte=5), name="project_priority_1_to_5"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -111,7 +122,11 @@ class RecoveryProject(Record):
     def clean(self) -> None:
         if self.cost_estimate is not None and not self.currency:
             raise ValidationError({"currency": "Say the currency of the cost estimate."})
-        if self.facility_id and self.region_id and self.facility.region_id != self.region_id:
+        if (
+            self.facility is not None
+            and self.region_id
+            and self.facility.region_id != self.region_id
+        ):
             raise ValidationError({"facility": "The facility is not in the project's region."})
 
 
@@ -126,8 +141,9 @@ class Funding(Record):
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="funding")
     project = models.ForeignKey(RecoveryProject, on_delete=models.PROTECT, related_name="funding")
     kind = models.CharField(max_length=16, choices=FundingKind.choices)
-    amount = models.DecimalField(max_digits=18, decimal_places=2,
-                                 validators=[MinValueValidator(Decimal("0.01"))])
+    amount = models.DecimalField(
+        max_digits=18, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
     currency = models.CharField(max_length=3, validators=[currency_code])
     on = models.DateField()
 

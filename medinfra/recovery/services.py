@@ -14,13 +14,23 @@ from medinfra.recovery.models import Funding, Partner, RecoveryProject
 
 
 def register_partner(
-    *, actor: Actor, name_en: str, kind: str, name_uk: str = "", country: str = "",
+    *,
+    actor: Actor,
+    name_en: str,
+    kind: str,
+    name_uk: str = "",
+    country: str = "",
     is_synthetic: bool = False,
 ) -> Partner:
     """Add a partner organisation."""
     return create_record(
-        Partner(name_en=name_en.strip(), name_uk=name_uk.strip(), kind=kind,
-                country=country.strip().upper(), is_synthetic=is_synthetic),
+        Partner(
+            name_en=name_en.strip(),
+            name_uk=name_uk.strip(),
+            kind=kind,
+            country=country.strip().upper(),
+            is_synthetic=is_synthetic,
+        ),
         actor=actor,
     )
 
@@ -47,10 +57,18 @@ def register_project(
             raise InvalidInput({"region": "Give the region, or the facility the project is for."})
         region = facility.region
     return create_record(
-        RecoveryProject(title_en=title_en.strip(), title_uk=title_uk.strip(), facility=facility,
-                        region=region, block=block, stage=stage, cost_estimate=cost_estimate,
-                        currency=currency.strip().upper(), priority=priority,
-                        is_synthetic=is_synthetic),
+        RecoveryProject(
+            title_en=title_en.strip(),
+            title_uk=title_uk.strip(),
+            facility=facility,
+            region=region,
+            block=block,
+            stage=stage,
+            cost_estimate=cost_estimate,
+            currency=currency.strip().upper(),
+            priority=priority,
+            is_synthetic=is_synthetic,
+        ),
         actor=actor,
     )
 
@@ -67,7 +85,13 @@ def record_funding(
 ) -> Funding:
     """Record a partner's commitment or disbursement to a project."""
     return create_record(
-        Funding(project=project, partner=partner, kind=kind, amount=amount,
-                currency=currency.strip().upper(), on=on),
+        Funding(
+            project=project,
+            partner=partner,
+            kind=kind,
+            amount=amount,
+            currency=currency.strip().upper(),
+            on=on,
+        ),
         actor=actor,
     )

@@ -38,11 +38,13 @@ STATUS_SEVERITY = {
 class Vehicle(Record):
     """A vehicle of the health system."""
 
-    kind = models.CharField(max_length=16, choices=VehicleKind.choices,
-                            default=VehicleKind.AMBULANCE)
+    kind = models.CharField(
+        max_length=16, choices=VehicleKind.choices, default=VehicleKind.AMBULANCE
+    )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="vehicles")
-    owner_facility = models.ForeignKey(Facility, null=True, blank=True, on_delete=models.PROTECT,
-                                       related_name="vehicles")
+    owner_facility = models.ForeignKey(
+        Facility, null=True, blank=True, on_delete=models.PROTECT, related_name="vehicles"
+    )
     description = models.CharField(max_length=200, blank=True)
     external_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
     is_synthetic = models.BooleanField(default=False)
@@ -61,14 +63,17 @@ class VehicleEvent(Record):
     vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, related_name="events")
     occurred_on = models.DateField(validators=[not_in_future])
     status = models.CharField(max_length=16, choices=VehicleStatus.choices)
-    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+")
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["vehicle", "occurred_on", "id"]
-        indexes = [models.Index(fields=["vehicle", "occurred_on"]),
-                   models.Index(fields=["status", "occurred_on"])]
+        indexes = [
+            models.Index(fields=["vehicle", "occurred_on"]),
+            models.Index(fields=["status", "occurred_on"]),
+        ]
 
     def __str__(self) -> str:
         return f"vehicle {self.vehicle_id} {self.status} on {self.occurred_on}"

@@ -28,12 +28,19 @@ def register_vehicle(
         region = region_by_code(region)
     if region is None:
         if owner_facility is None:
-            raise InvalidInput({"region": "Give the region, or the facility that owns the vehicle."})
+            raise InvalidInput(
+                {"region": "Give the region, or the facility that owns the vehicle."}
+            )
         region = owner_facility.region
     return create_record(
-        Vehicle(kind=kind, region=region, owner_facility=owner_facility,
-                description=description.strip(), external_id=external_id or None,
-                is_synthetic=is_synthetic),
+        Vehicle(
+            kind=kind,
+            region=region,
+            owner_facility=owner_facility,
+            description=description.strip(),
+            external_id=external_id or None,
+            is_synthetic=is_synthetic,
+        ),
         actor=actor,
     )
 
@@ -49,7 +56,8 @@ def record_vehicle_event(
 ) -> VehicleEvent:
     """Record that a vehicle was damaged, destroyed or seized on a date."""
     return create_record(
-        VehicleEvent(vehicle=vehicle, occurred_on=occurred_on, status=status, source=source,
-                     note=note),
+        VehicleEvent(
+            vehicle=vehicle, occurred_on=occurred_on, status=status, source=source, note=note
+        ),
         actor=actor,
     )

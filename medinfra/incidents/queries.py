@@ -1,0 +1,97 @@
+"""Counting rules for attacks on health care, as of any date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, QuerySet
+
+from medinfra.geography.models import Region
+from medinfra.incidents.models import Certainty, Incident, Verification
+
+
+def incidents_as_of(
+    *, as_of: dt.date, region: Region | None = None, country: str | None = None
+) -> QuerySet[Incident]:
+    """Incidents (not retracted) that happened on or before the date."""
+    incidents = Incident.objects.filter(occurred_on__lte=as_of)
+    if region is not None:
+        incidents = incidents.filter(region=region)
+    if country is not None:
+        incidents = incidents.filter(region__country__code=country)
+    return incidents
+
+
+def public_incidents(
+    *, as_of: dt.date, region: Region | None = None, country: str | None = None
+) -> QuerySet[Incident]:
+    """What the public may see: verified incidents only."""
+    return incidents_as_of(as_of=as_of, region=region, country=country).filter(
+        verification=Verification.VERIFIED
+    )
+
+
+@dataclass(frozen=True)
+class AttackCounts:
+    """Verified attacks (public), and every incident by verification state and certainty."""
+
+    verified: int = 0
+    by_state_and_certainty: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def by_state(self, state: str) -> int:
+        return sum(n for (s, _), n in self.by_state_and_certainty.items() if s == state)
+
+    def by_certainty(self, certainty: str, *, include_rejected: bool = False) -> int:
+        return sum(
+            n
+            for (s, c), n in self.by_state_and_certainty.items()
+            if c == certainty and (include_rejected or s != Verification.REJECTED)
+        )
+
+    @property
+    def all_not_rejected(self) -> int:
+        return sum(
+            n for (s, _), n in self.by_state_and_certainty.items() if s != Verification.REJECTED
+        )
+
+
+def attack_counts_by_region(
+    *, as_of: dt.date, country: str | None = None, region: Region | None = None
+) -> dict[int, AttackCounts]:
+    """Attack counts of each region with incidents, keyed by region id."""
+    rows = (
+        incidents_as_of(as_of=as_of, region=region, country=country)
+        .order_by()
+        .values("region_id", "verification", "certainty")
+        .annotate(n=Count("id"))
+    )
+    matrices: dict[int, Counter[tuple[str, str]]] = {}
+    for row in rows:
+        matrices.setdefault(row["region_id"], Counter())[
+            (row["verification"], row["certainty"])
+        ] = row["n"]
+    return {
+        region_id: AttackCounts(
+            verified=sum(n for (s, _), n in matrix.items() if s == Verification.VERIFIED),
+            by_state_and_certainty=dict(matrix),
+        )
+        for region_id, matrix in matrices.items()
+    }
+
+
+def attack_counts(
+    *, as_of: dt.date, region: Region | None = None, country: str | None = None
+) -> AttackCounts:
+    """Attack counts for a region, a country or everything."""
+    matrix: Counter[tuple[str, str]] = Counter()
+    for counts in attack_counts_by_region(as_of=as_of, region=region, country=country).values():
+        matrix.update(counts.by_state_and_certainty)
+    return AttackCounts(
+        verified=sum(n for (s, _), n in matrix.items() if s == Verification.VERIFIED),
+        by_state_and_certainty=dict(matrix),
+    )
+
+
+CERTAINTIES = tuple(Certainty.values)

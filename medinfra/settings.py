@@ -1,4 +1,4 @@
-"""Settings for every deployment, driven by environment variables (see docs/configuration.md)."""
+"""Settings for every deployment, driven by environment variables (see README.md)."""
 
 from __future__ import annotations
 

@@ -7,15 +7,19 @@ import decimal
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from django.contrib.auth.models import AbstractBaseUser, User
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from medinfra.core.errors import Conflict, InvalidInput
+from medinfra.core.errors import Conflict, InvalidInput, field_errors
 from medinfra.core.models import AuditChainHead, AuditEvent, DatasetInfo, Record
 
 R = TypeVar("R", bound=Record)
@@ -97,6 +101,37 @@ def _actor_label(actor: Actor) -> str:
     return actor.get_username() if actor is not None else "anonymous"
 
 
+@dataclass
+class _ChainTip:
+    hash: str
+    length: int
+
+
+# While a batch runs, the chain's tip lives here and its head row is written once at the end:
+# updating one row per event inside a long transaction slows PostgreSQL quadratically.
+_batch_tip: ContextVar[_ChainTip | None] = ContextVar("medinfra_audit_batch", default=None)
+
+
+@contextmanager
+def audit_batch() -> Iterator[None]:
+    """Hold the audit chain for many writes in one transaction (loads, imports)."""
+    if _batch_tip.get() is not None:
+        yield
+        return
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+            pk=1, defaults={"hash": GENESIS_HASH, "length": 0}
+        )
+        tip = _ChainTip(hash=head.hash, length=head.length)
+        token = _batch_tip.set(tip)
+        try:
+            yield
+        finally:
+            _batch_tip.reset(token)
+        head.hash, head.length = tip.hash, tip.length
+        head.save(update_fields=["hash", "length"])
+
+
 def record_audit_event(
     *,
     actor: Actor,
@@ -107,15 +142,19 @@ def record_audit_event(
 ) -> AuditEvent:
     """Append one event to the audit chain (inside the caller's transaction)."""
     with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-            pk=1, defaults={"hash": GENESIS_HASH, "length": 0}
-        )
+        tip = _batch_tip.get()
+        head = None
+        if tip is None:
+            head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+                pk=1, defaults={"hash": GENESIS_HASH, "length": 0}
+            )
+            tip = _ChainTip(hash=head.hash, length=head.length)
         at = timezone.now()
         label = _actor_label(actor)
         model_label = obj._meta.label_lower
         changes = json.loads(json.dumps(changes, default=_json_value))
         digest = event_digest(
-            previous_hash=head.hash,
+            previous_hash=tip.hash,
             at=at,
             actor_label=label,
             action=action,
@@ -133,13 +172,69 @@ def record_audit_event(
             object_id=str(obj.pk),
             changes=changes,
             reason=reason,
-            previous_hash=head.hash,
+            previous_hash=tip.hash,
             hash=digest,
         )
-        head.hash = digest
-        head.length += 1
-        head.save(update_fields=["hash", "length"])
+        tip.hash = digest
+        tip.length += 1
+        if head is not None:
+            head.hash, head.length = tip.hash, tip.length
+            head.save(update_fields=["hash", "length"])
     return event
+
+
+def _unique_clashes(obj: models.Model, excluded: set[str]) -> dict[str, list[str]]:
+    """Unique values already held by another record, retracted ones included."""
+    model = type(obj)
+    manager = getattr(model, "all_objects", model._default_manager)
+    name = model._meta.verbose_name
+    checks: list[tuple[str, dict[str, Any], Q | None, str]] = []
+    for field in model._meta.concrete_fields:
+        if field.unique and not field.primary_key and field.name not in excluded:
+            checks.append(
+                (
+                    field.name,
+                    {field.attname: getattr(obj, field.attname)},
+                    None,
+                    str(field.verbose_name),
+                )
+            )
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint) and constraint.fields:
+            if excluded.intersection(constraint.fields):
+                continue
+            lookup = {
+                model._meta.get_field(f).attname: getattr(obj, model._meta.get_field(f).attname)
+                for f in constraint.fields
+            }
+            key = constraint.fields[0] if len(constraint.fields) == 1 else "__all__"
+            label = " and ".join(
+                str(model._meta.get_field(f).verbose_name) for f in constraint.fields
+            )
+            checks.append((key, lookup, constraint.condition, label))
+    errors: dict[str, list[str]] = {}
+    for key, lookup, condition, label in checks:
+        if any(v is None for v in lookup.values()):
+            continue
+        if condition is not None and not _satisfies(obj, condition):
+            continue
+        clash = manager.filter(**lookup)
+        if condition is not None:
+            clash = clash.filter(condition)
+        if obj.pk is not None:
+            clash = clash.exclude(pk=obj.pk)
+        if clash.exists():
+            errors.setdefault(key, []).append(
+                f"Another {name} already has this {label} (perhaps a retracted one)."
+            )
+    return errors
+
+
+def _satisfies(obj: models.Model, condition: Q) -> bool:
+    """Whether a record meets a partial unique constraint's condition (e.g. a non-blank code)."""
+    return bool(
+        condition.check({f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields})
+    )
 
 
 def validate(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
@@ -147,6 +242,7 @@ def validate(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
 
     Check constraints are left to the database: each mirrors a field validator that says
     the same thing with the field's name, and checking them here would cost a query each.
+    Uniqueness is checked against every record, retracted ones too, as the database does.
     """
     excluded = set(exclude)
     for field in obj._meta.concrete_fields:
@@ -155,21 +251,18 @@ def validate(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
             related = field.get_cached_value(obj)
             if related is not None and related.pk is not None and not related._state.adding:
                 excluded.add(field.name)
+    errors: dict[str, list[str]] = {}
     try:
-        obj.full_clean(exclude=list(excluded) or None, validate_constraints=False)
-        errors: dict[str, list[ValidationError]] = {}
-        for constraint in obj._meta.constraints:
-            if not isinstance(constraint, models.UniqueConstraint):
-                continue
-            try:
-                constraint.validate(type(obj), obj, exclude=excluded)
-            except ValidationError as error:
-                key = constraint.fields[0] if len(constraint.fields) == 1 else "__all__"
-                errors.setdefault(key, []).append(error)
-        if errors:
-            raise ValidationError(errors)
+        obj.full_clean(
+            exclude=list(excluded) or None, validate_unique=False, validate_constraints=False
+        )
     except ValidationError as error:
-        raise InvalidInput.from_validation_error(error) from None
+        errors = {k: list(v) for k, v in field_errors(error).items()}
+    for key, messages in _unique_clashes(obj, excluded).items():
+        if key not in errors:
+            errors[key] = messages
+    if errors:
+        raise InvalidInput(dict(errors))
 
 
 def create_record(obj: R, *, actor: Actor, extra_changes: dict[str, Any] | None = None) -> R:

@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from medinfra.core.models import DatasetInfo
-from medinfra.core.services import mark_dataset
+from medinfra.core.services import audit_batch, mark_dataset
 from medinfra.demo import plan
 from medinfra.facilities.models import Facility, FacilityKind
 from medinfra.facilities.services import record_assessment, record_restoration, register_facility
@@ -540,7 +540,8 @@ def has_registry_data() -> bool:
 @transaction.atomic
 def build_demo_dataset(*, seed: int = 2022) -> DemoSummary:
     """Create the synthetic demo data set in an empty registry, all through the services."""
-    return _Builder(seed).build()
+    with audit_batch():
+        return _Builder(seed).build()
 
 
 def is_demo_loaded() -> bool:

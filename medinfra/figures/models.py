@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from medinfra.core.models import Record
+from medinfra.core.validators import not_in_future
 from medinfra.geography.models import Region
 from medinfra.sources.models import Source
 
@@ -60,7 +61,7 @@ class ReportedFigure(Record):
         max_digits=20, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
     qualifier = models.CharField(max_length=16, choices=Qualifier.choices, default=Qualifier.EXACT)
-    as_of = models.DateField()
+    as_of = models.DateField(validators=[not_in_future])
     country = models.CharField(
         max_length=2, validators=[RegexValidator(r"^[A-Z]{2}$", "Use an ISO 3166-1 alpha-2 code.")]
     )

@@ -21,6 +21,25 @@ def available_countries() -> list[str]:
     return sorted(p.name for p in Path(str(DATA)).iterdir() if p.is_dir())
 
 
+def _audit_refresh(
+    obj: Country | Region, *, before: dict[str, object] | None, actor: Actor
+) -> None:
+    """Audit a record loaded from packaged data: created, or changed by newer data."""
+    after = snapshot(obj)
+    if before is None:
+        record_audit_event(actor=actor, action="create", obj=obj, changes={"after": after})
+        return
+    changed = {k: v for k, v in before.items() if after.get(k) != v}
+    if changed:
+        record_audit_event(
+            actor=actor,
+            action="update",
+            obj=obj,
+            changes={"before": changed, "after": {k: after[k] for k in changed}},
+            reason="Refreshed from the region data shipped with medinfra",
+        )
+
+
 @transaction.atomic
 def load_country(code: str, *, actor: Actor) -> tuple[Country, int]:
     """Create or refresh a country and its regions from the packaged data; return new regions."""
@@ -35,35 +54,29 @@ def load_country(code: str, *, actor: Actor) -> tuple[Country, int]:
             }
         )
     row = rows[code]
-    country, _ = Country.objects.update_or_create(
-        code=code,
-        defaults={
-            "name_en": row["name_en"],
-            "name_uk": row["name_uk"],
-            **{
-                k: Decimal(row[k])
-                for k in ("min_latitude", "max_latitude", "min_longitude", "max_longitude")
-            },
-        },
-    )
+    country = Country.objects.filter(code=code).first() or Country(code=code)
+    before = snapshot(country) if country.pk else None
+    country.name_en, country.name_uk = row["name_en"], row["name_uk"]
+    for key in ("min_latitude", "max_latitude", "min_longitude", "max_longitude"):
+        setattr(country, key, Decimal(row[key]))
+    country.save()
+    _audit_refresh(country, before=before, actor=actor)
     created = 0
     with (DATA / code / "regions.csv").open(encoding="utf-8") as handle:
         for line in csv.DictReader(handle):
-            region, was_created = Region.objects.update_or_create(
-                code=line["iso_code"],
-                defaults={
-                    "country": country,
-                    "kind": line["kind"],
-                    "name_en": line["name_en"],
-                    "name_uk": line["name_uk"],
-                    "svg_id": line.get("svg_id", ""),
-                },
-            )
-            if was_created:
+            region = Region.objects.filter(code=line["iso_code"]).first()
+            before = snapshot(region) if region is not None else None
+            if region is None:
+                region = Region(code=line["iso_code"])
                 created += 1
-                record_audit_event(
-                    actor=actor, action="create", obj=region, changes={"after": snapshot(region)}
-                )
+            region.country = country
+            region.kind = line["kind"]
+            region.name_en, region.name_uk = line["name_en"], line["name_uk"]
+            region.svg_id = line.get("svg_id", "")
+            if before is not None and snapshot(region) != before:
+                region.version += 1
+            region.save()
+            _audit_refresh(region, before=before, actor=actor)
     return country, created
 
 

@@ -93,8 +93,13 @@ def record_incident(
     affected = _choices(resources, Resource, "resources")
     if not sources:
         raise InvalidInput({"sources": "Name at least one source for the incident."})
+    counts: dict[str, int] = {}
     for name, value in casualties.items():
-        if value is None or int(value) < 0:
+        try:
+            counts[name] = int(value)
+        except (TypeError, ValueError):
+            raise InvalidInput({name: f"Give a whole number (got {value!r})."}) from None
+        if counts[name] < 0:
             raise InvalidInput({name: f"A count cannot be negative (got {value})."})
     incident = Incident(
         occurred_on=occurred_on,
@@ -110,7 +115,7 @@ def record_incident(
         reported_by=user_of(actor),
         external_id=external_id or None,
         is_synthetic=is_synthetic,
-        **{name: int(value) for name, value in casualties.items()},
+        **counts,
     )
     create_record(
         incident,
@@ -139,13 +144,21 @@ def set_verification(
     state: str,
     certainty: str | None = None,
     reason: str = "",
+    expected_version: int | None = None,
 ) -> Incident:
     """Move an incident through review; nobody verifies or rejects their own report."""
     if state not in Verification.values:
         raise InvalidInput({"verification": f"Unknown state {state!r}."})
     if certainty is not None and certainty not in Certainty.values:
         raise InvalidInput({"certainty": f"Unknown certainty {certainty!r}."})
-    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    incident = Incident.all_objects.select_for_update().get(pk=incident.pk)
+    if incident.is_retracted:
+        raise Conflict(f"Incident {incident.pk} is retracted and cannot be reviewed.")
+    if expected_version is not None and incident.version != expected_version:
+        raise Conflict(
+            f"Incident {incident.pk} was changed by someone else (version {incident.version}, "
+            f"you reviewed version {expected_version}): reload it and decide again."
+        )
     if state not in NEXT_STATES[incident.verification]:
         raise Conflict(f"An incident that is {incident.verification} cannot become {state}.")
     deciding = state in (Verification.VERIFIED, Verification.REJECTED)

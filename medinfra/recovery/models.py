@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from medinfra.core.models import Record
-from medinfra.core.validators import currency_code
+from medinfra.core.validators import currency_code, not_in_future
 from medinfra.facilities.models import Facility
 from medinfra.geography.models import Region
 
@@ -145,7 +145,7 @@ class Funding(Record):
         max_digits=18, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
     currency = models.CharField(max_length=3, validators=[currency_code])
-    on = models.DateField()
+    on = models.DateField(validators=[not_in_future])
 
     class Meta:
         ordering = ["project", "on", "id"]

@@ -1,7 +1,19 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _create_role_groups(sender: AppConfig, **kwargs: Any) -> None:
+    from medinfra.core.roles import ensure_role_groups
+
+    ensure_role_groups()
 
 
 class CoreConfig(AppConfig):
     name = "medinfra.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        post_migrate.connect(_create_role_groups, sender=self)

@@ -203,14 +203,12 @@ def _unique_clashes(obj: models.Model, excluded: set[str]) -> dict[str, list[str
         if isinstance(constraint, models.UniqueConstraint) and constraint.fields:
             if excluded.intersection(constraint.fields):
                 continue
-            lookup = {
-                model._meta.get_field(f).attname: getattr(obj, model._meta.get_field(f).attname)
-                for f in constraint.fields
-            }
+            fields = [
+                cast(models.Field[Any, Any], model._meta.get_field(f)) for f in constraint.fields
+            ]
+            lookup = {f.attname: getattr(obj, f.attname) for f in fields}
             key = constraint.fields[0] if len(constraint.fields) == 1 else "__all__"
-            label = " and ".join(
-                str(model._meta.get_field(f).verbose_name) for f in constraint.fields
-            )
+            label = " and ".join(str(f.verbose_name) for f in fields)
             checks.append((key, lookup, constraint.condition, label))
     errors: dict[str, list[str]] = {}
     for key, lookup, condition, label in checks:

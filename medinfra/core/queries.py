@@ -61,3 +61,13 @@ def verify_audit_chain() -> ChainReport:
             f"the newest audit events were removed (chain head says {head.length}, found {count})",
         )
     return ChainReport(count, None, "")
+
+
+def data_version() -> int:
+    """A number that changes with every write: the audit chain's length (a cache key part).
+
+    Every write appends an audit event, so caches keyed by this never serve stale figures,
+    whichever server process wrote.
+    """
+    length = AuditChainHead.objects.values_list("length", flat=True).filter(pk=1).first()
+    return int(length or 0)

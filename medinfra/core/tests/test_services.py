@@ -123,3 +123,14 @@ def test_a_batch_of_writes_chains_like_single_writes(make_facility):
 
     assert verify_audit_chain().intact
     assert AuditChainHead.objects.get().length == AuditEvent.objects.count()
+
+
+def test_data_version_changes_with_every_write(make_facility, actor):
+    from medinfra.core.queries import data_version
+
+    before = data_version()
+    facility = make_facility()
+    after_create = data_version()
+    retract_record(facility, actor=actor, reason="duplicate")
+
+    assert before < after_create < data_version()

@@ -204,7 +204,7 @@ def _unique_clashes(obj: models.Model, excluded: set[str]) -> dict[str, list[str
             if excluded.intersection(constraint.fields):
                 continue
             fields = [
-                cast(models.Field[Any, Any], model._meta.get_field(f)) for f in constraint.fields
+                cast("models.Field[Any, Any]", model._meta.get_field(f)) for f in constraint.fields
             ]
             lookup = {f.attname: getattr(obj, f.attname) for f in fields}
             key = constraint.fields[0] if len(constraint.fields) == 1 else "__all__"

@@ -40,7 +40,7 @@ def system_actor() -> User:
     return user
 
 
-def _json_value(value: Any) -> Any:
+def json_ready(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
@@ -49,9 +49,9 @@ def _json_value(value: Any) -> Any:
         return value.pk
     if isinstance(value, list | tuple | set):
         return (
-            [_json_value(v) for v in sorted(value, key=str)]
+            [json_ready(v) for v in sorted(value, key=str)]
             if isinstance(value, set)
-            else [_json_value(v) for v in value]
+            else [json_ready(v) for v in value]
         )
     return value
 
@@ -63,8 +63,14 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     for field in obj._meta.concrete_fields:
         if field.name in exclude:
             continue
-        data[field.attname] = _json_value(getattr(obj, field.attname))
+        data[field.attname] = json_ready(getattr(obj, field.attname))
     return data
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The fields that changed between two snapshots, as the audit trail's before/after."""
+    changed = [k for k in after if before.get(k) != after[k]]
+    return {"before": {k: before.get(k) for k in changed}, "after": {k: after[k] for k in changed}}
 
 
 def event_digest(
@@ -152,7 +158,7 @@ def record_audit_event(
         at = timezone.now()
         label = _actor_label(actor)
         model_label = obj._meta.label_lower
-        changes = json.loads(json.dumps(changes, default=_json_value))
+        changes = json.loads(json.dumps(changes, default=json_ready))
         digest = event_digest(
             previous_hash=tip.hash,
             at=at,
@@ -305,14 +311,12 @@ def update_record(
         validate(stored)
         stored.version += 1
         stored.save()
-        after = snapshot(stored)
-        diff_before = {k: v for k, v in before.items() if after.get(k) != v}
-        diff_after = {k: after[k] for k in diff_before}
+
         record_audit_event(
             actor=actor,
             action=AuditEvent.Action.UPDATE,
             obj=stored,
-            changes={"before": diff_before, "after": diff_after},
+            changes=diff(before, snapshot(stored)),
             reason=reason,
         )
     for name in changes:
@@ -328,6 +332,7 @@ def retract_record(obj: R, *, actor: Actor, reason: str) -> R:
     if obj.is_retracted:
         raise Conflict(f"{obj._meta.verbose_name} {obj.pk} is already retracted")
     with transaction.atomic():
+        before = snapshot(obj)
         obj.retracted_at = timezone.now()
         obj.retracted_by = user_of(actor)
         obj.retraction_reason = reason.strip()
@@ -345,7 +350,7 @@ def retract_record(obj: R, *, actor: Actor, reason: str) -> R:
             actor=actor,
             action=AuditEvent.Action.RETRACT,
             obj=obj,
-            changes={"after": {"retracted_at": obj.retracted_at}},
+            changes=diff(before, snapshot(obj)),
             reason=obj.retraction_reason,
         )
     return obj

@@ -10,7 +10,14 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from medinfra.core.errors import Conflict, InvalidInput
-from medinfra.core.services import Actor, create_record, record_audit_event, user_of
+from medinfra.core.services import (
+    Actor,
+    create_record,
+    diff,
+    record_audit_event,
+    snapshot,
+    user_of,
+)
 from medinfra.facilities.models import Facility
 from medinfra.geography.models import Region
 from medinfra.geography.queries import region_by_code
@@ -166,7 +173,7 @@ def set_verification(
         raise Conflict("Nobody verifies or rejects their own report: ask another verifier.")
     if state == Verification.REJECTED and not reason.strip():
         raise InvalidInput({"reason": "Say why the incident is rejected."})
-    before = {"verification": incident.verification, "certainty": incident.certainty}
+    before = snapshot(incident)
     incident.verification = state
     if certainty is not None:
         incident.certainty = certainty
@@ -180,10 +187,7 @@ def set_verification(
         action="update",
         obj=incident,
         reason=reason,
-        changes={
-            "before": before,
-            "after": {"verification": incident.verification, "certainty": incident.certainty},
-        },
+        changes=diff(before, snapshot(incident)),
     )
     return incident
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from medinfra.core.models import AuditEvent, DatasetInfo
-from medinfra.core.queries import verify_audit_chain
+from medinfra.core.queries import verify_audit_chain, verify_audited_records
 from medinfra.dashboard.queries import headline
 from medinfra.facilities.models import Facility
 
@@ -78,6 +78,7 @@ def test_demo_data_set_reaches_the_published_figures_through_events(db):
     assert not Facility.objects.filter(is_synthetic=False).exists()
     assert AuditEvent.objects.count() > Facility.objects.count()
     assert verify_audit_chain().intact
+    assert verify_audited_records() == []
 
     # A second run loads nothing twice.
     facilities = Facility.objects.count()

@@ -30,6 +30,7 @@ def superuser(django_user_model: Any, ua: Any) -> Any:
 @pytest.fixture
 def root_client(client: Client, superuser: Any) -> Client:
     client.force_login(superuser)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the tests read the English messages
     return client
 
 

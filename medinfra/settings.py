@@ -181,8 +181,17 @@ if _flag("MEDINFRA_HTTPS"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "medinfra.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            # MEDINFRA_LOG_FORMAT=json: one JSON object per line, for log collectors.
+            "formatter": "json" if os.environ.get("MEDINFRA_LOG_FORMAT") == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("MEDINFRA_LOG_LEVEL", "INFO")},
     "loggers": {
         # Request lines can carry query strings typed by users: keep them out of the logs.

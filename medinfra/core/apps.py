@@ -16,6 +16,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from medinfra.core import checks  # noqa: F401 - registers the configuration checks
+        from medinfra.core import auth, checks  # noqa: F401 - register checks and signals
 
         post_migrate.connect(_create_role_groups, sender=self)

@@ -123,3 +123,17 @@ class DatasetInfo(models.Model):
 
     def as_dict(self) -> dict[str, Any]:
         return {"is_synthetic": self.is_synthetic, "description": self.description}
+
+
+class LoginFailure(models.Model):
+    """A failed sign-in, kept for a while to slow down password guessing."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["address", "at"])]
+
+    def __str__(self) -> str:
+        return f"failed sign-in for {self.username!r} at {self.at:%Y-%m-%d %H:%M}"

@@ -207,6 +207,7 @@ def expected_type(field: Any) -> str:
         ),
         (models.BooleanField, lambda f: "true/false"),
         (models.JSONField, lambda f: "JSON"),
+        (models.GenericIPAddressField, lambda f: "IP address"),
         (models.PositiveSmallIntegerField, lambda f: "small whole number ≥ 0"),
         (models.PositiveIntegerField, lambda f: "whole number ≥ 0"),
         (models.PositiveBigIntegerField, lambda f: "whole number ≥ 0"),

@@ -91,6 +91,7 @@ def test_exact_place_in_occupied_territory_is_never_public(
     assert public_incident["latitude"] is None and public_incident["longitude"] is None
     assert "MARKER-village" not in str(public_incident)
     assert public_facility["latitude"] is None and public_facility["longitude"] is None
+    assert "MARKER-village" not in str(public_facility)
 
 
 def test_coordinates_in_controlled_territory_are_public(make_facility):

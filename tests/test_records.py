@@ -134,3 +134,15 @@ def test_data_version_changes_with_every_write(make_facility, actor):
     retract_record(facility, actor=actor, reason="duplicate")
 
     assert before < after_create < data_version()
+
+
+def test_partial_unique_conditions_on_empty_values_are_evaluated(make_facility, actor):
+    from django.db.models import Q
+
+    from medinfra.core.services import _satisfies
+
+    facility = make_facility()
+
+    assert _satisfies(facility, Q(retracted_at__isnull=True))
+    retract_record(facility, actor=actor, reason="duplicate")
+    assert not _satisfies(facility, Q(retracted_at__isnull=True))

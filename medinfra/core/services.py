@@ -235,10 +235,11 @@ def _unique_clashes(obj: models.Model, excluded: set[str]) -> dict[str, list[str
 
 
 def _satisfies(obj: models.Model, condition: Q) -> bool:
-    """Whether a record meets a partial unique constraint's condition (e.g. a non-blank code)."""
-    return bool(
-        condition.check({f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields})
-    )
+    """Whether a record meets a partial unique constraint's condition (e.g. not retracted)."""
+    # Typed values, as Django's own constraint validation passes them: a bare None has no
+    # type, and the database cannot compare it.
+    values = obj._get_field_expression_map(meta=obj._meta)  # type: ignore[attr-defined]
+    return bool(condition.check(values))
 
 
 def validate(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:

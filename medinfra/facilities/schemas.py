@@ -1,6 +1,7 @@
 """Public shape of facilities, assessments and restorations: the allow-list of fields.
 
-Coordinates of a site in an occupied or inaccessible region never leave the system.
+The settlement and coordinates of a site in an occupied or inaccessible region never leave
+the system.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ class FacilityPublic(Schema):
     @staticmethod
     def resolve_region(obj: Facility) -> str:
         return obj.region.code
+
+    @staticmethod
+    def resolve_settlement(obj: Facility) -> str:
+        return "" if obj.region.is_occupied else obj.settlement
 
     @staticmethod
     def resolve_latitude(obj: Facility) -> Decimal | None:

@@ -17,10 +17,20 @@ from medinfra.figures.services import record_figure
 class ReportedFigureAdmin(RecordAdmin):
     """Numbers that sources published, each with its source and the text it was read from."""
 
-    list_display = ("metric", "qualifier", "value", "as_of", "country", "region", "source")
-    list_filter = ("metric", "qualifier", "country", "region")
+    list_display = (
+        "metric",
+        "qualifier",
+        "value",
+        "as_of",
+        "as_of_precision",
+        "country",
+        "region",
+        "attributed_to",
+        "source",
+    )
+    list_filter = ("metric", "qualifier", "as_of_precision", "country", "region")
     list_select_related = ("region", "source")
-    search_fields = ("span", "source__title", "source__publisher")
+    search_fields = ("span", "attributed_to", "source__title", "source__publisher")
     autocomplete_fields = ("region", "source")
 
     def create(self, request: HttpRequest, obj: Any, form: Any) -> models.Model:

@@ -22,6 +22,7 @@ class Metric(models.TextChoices):
         "facilities_damaged_or_destroyed",
         _("facilities damaged or destroyed"),
     )
+    FACILITIES_RESTORED = "facilities_restored", _("facilities fully or partially restored")
     FACILITIES_FULLY_RESTORED = "facilities_fully_restored", _("facilities fully restored")
     FACILITIES_PARTIALLY_RESTORED = (
         "facilities_partially_restored",
@@ -35,6 +36,7 @@ class Metric(models.TextChoices):
     AMBULANCES_DAMAGED = "ambulances_damaged", _("ambulances damaged")
     AMBULANCES_DESTROYED = "ambulances_destroyed", _("ambulances destroyed")
     AMBULANCES_SEIZED = "ambulances_seized", _("ambulances seized")
+    AMBULANCES_LOST = "ambulances_lost", _("ambulances damaged, destroyed or seized")
     RECOVERY_NEEDS_USD = "recovery_needs_usd", _("recovery needs, USD")
     HOSPITALS_CLOSED = "hospitals_closed", _("hospitals closed")
     HEALTH_WORKERS_KILLED = "health_workers_killed", _("health workers killed")
@@ -51,6 +53,14 @@ class Qualifier(models.TextChoices):
     AT_LEAST = "at_least", _("at least / over")
     APPROXIMATELY = "approximately", _("approximately")
     ALMOST = "almost", _("almost")
+    AT_MOST = "at_most", _("at most / up to")
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("the source gives the day")
+    MONTH = "month", _("the source gives the month; as of its last day")
+    YEAR = "year", _("the source gives the year; as of its last day")
+    NOT_STATED = "not_stated", _("the source gives no date; placed by the reviewer")
 
 
 class ReportedFigure(Record):
@@ -62,6 +72,9 @@ class ReportedFigure(Record):
     )
     qualifier = models.CharField(max_length=16, choices=Qualifier.choices, default=Qualifier.EXACT)
     as_of = models.DateField(validators=[not_in_future])
+    as_of_precision = models.CharField(
+        max_length=16, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     country = models.CharField(
         max_length=2, validators=[RegexValidator(r"^[A-Z]{2}$", "Use an ISO 3166-1 alpha-2 code.")]
     )
@@ -69,6 +82,11 @@ class ReportedFigure(Record):
         Region, null=True, blank=True, on_delete=models.PROTECT, related_name="reported_figures"
     )
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="figures")
+    attributed_to = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The organisation the source credits with the number, when not its publisher",
+    )
     span = models.TextField(blank=True, help_text="The exact text the figure was read from")
 
     class Meta:
@@ -82,6 +100,11 @@ class ReportedFigure(Record):
 
     def __str__(self) -> str:
         return f"{self.metric} {self.qualifier} {self.value} as of {self.as_of}"
+
+    @property
+    def reported_by(self) -> str:
+        """Who says so: the credited organisation, else the source's publisher."""
+        return self.attributed_to or self.source.publisher
 
     def clean(self) -> None:
         region = self.region if self.region_id else None

@@ -41,15 +41,18 @@ def test_admin_enters_a_reported_figure_with_its_source(
         "value": "190",
         "qualifier": "at_least",
         "as_of": "2023-10-01",
+        "as_of_precision": "month",
         "country": "UA",
         "region": "",
         "source": source.pk,
+        "attributed_to": "Ministry of Health",
         "span": "Over 190 hospitals",
     }
     response = root_client.post(reverse("admin:figures_reportedfigure_add"), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     figure = ReportedFigure.objects.get()
     assert (figure.value, figure.qualifier, figure.source) == (190, "at_least", source)
+    assert (figure.as_of_precision, figure.attributed_to) == ("month", "Ministry of Health")
     assert AuditEvent.objects.filter(model="figures.reportedfigure", action="create").count() == 1
     _pages_answer_200(root_client, figure)
 
@@ -63,6 +66,7 @@ def test_admin_figure_whose_span_is_not_in_its_source_shows_the_error(
         "value": "200",
         "qualifier": "exact",
         "as_of": "2023-10-01",
+        "as_of_precision": "day",
         "country": "UA",
         "source": source.pk,
         "span": "200 hospitals",

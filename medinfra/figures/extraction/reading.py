@@ -1,0 +1,492 @@
+"""Reading a press text: each number that counts something the ledger knows becomes a
+candidate figure, with its metric, qualifier, place, date, source and the span it came from."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import functools
+import itertools
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from medinfra.figures.extraction import vocabulary as v
+from medinfra.figures.extraction.dates import DateMention, dateline, dates
+from medinfra.figures.extraction.numbers import NumberMention, numbers
+from medinfra.figures.extraction.places import (
+    THE_COUNTRY,
+    CountryIndex,
+    CountryMention,
+    PlaceMention,
+    RegionIndex,
+)
+from medinfra.figures.extraction.text import (
+    Prepared,
+    Sentence,
+    clause_breaks,
+    is_not_a_count,
+    is_ukrainian,
+    not_counts,
+    overlaps,
+    prepare,
+    sentences,
+)
+from medinfra.figures.models import DatePrecision, Metric, Qualifier
+
+JSON_KEYS = ("metric", "value", "qualifier", "region", "country", "as_of", "span")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A figure read from a text, for a reviewer to confirm, correct or drop."""
+
+    metric: str
+    value: Decimal
+    qualifier: str
+    region: str | None
+    country: str
+    as_of: dt.date | None
+    as_of_precision: str
+    span: str
+    start: int
+    end: int
+    attributed_to: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        """The candidate as the command prints it."""
+        value: int | float = int(self.value) if self.value == int(self.value) else float(self.value)
+        return {
+            "metric": self.metric,
+            "value": value,
+            "qualifier": self.qualifier,
+            "region": self.region,
+            "country": self.country,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "span": self.span,
+        }
+
+
+@functools.cache
+def _countries() -> CountryIndex:
+    return CountryIndex()
+
+
+@dataclass(frozen=True)
+class _Organisation:
+    start: int
+    end: int
+    name: str
+
+
+def _organisations(prepared: Prepared) -> list[_Organisation]:
+    found = []
+    for pattern, case_matters, name in v.ORGANISATIONS:
+        flags = 0 if case_matters else re.IGNORECASE
+        for match in re.finditer(pattern, prepared.plain, flags):
+            found.append(_Organisation(match.start(), match.end(), name))
+    return sorted(found, key=lambda o: o.start)
+
+
+@dataclass
+class _Reading:
+    """What one text holds, found once and shared by every number in it."""
+
+    prepared: Prepared
+    document_date: dt.date | None
+    today: dt.date
+    default_country: str
+    dates: list[DateMention]
+    regions: list[PlaceMention]
+    region_index: RegionIndex | None
+    countries: list[CountryMention]
+    organisations: list[_Organisation]
+    sentences: list[Sentence]
+    last_context: _Context = field(default_factory=lambda: _Context())
+
+
+@dataclass
+class _Context:
+    """The previous figure of the sentence, whose noun and events an ellipsis repeats."""
+
+    thing: str | None = None
+    states: frozenset[str] = frozenset()
+
+
+def _within(items: list[Any], start: int, end: int) -> list[Any]:
+    return [i for i in items if start <= i.start and i.end <= end]
+
+
+def _nearest(items: list[Any], position: int) -> Any:
+    return min(items, key=lambda i: min(abs(i.start - position), abs(i.end - position)))
+
+
+def _qualifier(folded: str, number: NumberMention, clause_start: int) -> tuple[str, int]:
+    """The qualifier written before (or after) the number, and where it starts."""
+    prefix_start = max(clause_start, number.start - 60)
+    prefix = folded[prefix_start : number.start]
+    currency = v.USD_BEFORE.search(prefix) or v.OTHER_MONEY_BEFORE.search(prefix)
+    if currency:
+        prefix = prefix[: currency.start()]
+    match = v.QUALIFIER_BEFORE.search(prefix)
+    if match:
+        for qualifier in v.QUALIFIERS_BEFORE:
+            if match.group(str(qualifier)):
+                return str(qualifier), prefix_start + match.start()
+    after = folded[number.end : number.end + 20]
+    for pattern, qualifier in v.QUALIFIER_AFTER:
+        if pattern.match(after):
+            return str(qualifier), number.start
+    return str(Qualifier.EXACT), number.start
+
+
+def _money(folded: str, number: NumberMention, clause_start: int) -> tuple[str | None, int, int]:
+    """'USD' or another currency written beside the number, and the span with it."""
+    before = folded[max(clause_start, number.start - 8) : number.start]
+    after = folded[number.end : number.end + 16]
+    if match := v.USD_BEFORE.search(before):
+        return "usd", number.start - len(before) + match.start(), number.end
+    if match := v.USD_AFTER.match(after):
+        return "usd", number.start, number.end + match.end()
+    if v.OTHER_MONEY_BEFORE.search(before) or v.OTHER_MONEY_AFTER.match(after):
+        return "other", number.start, number.end
+    return None, number.start, number.end
+
+
+_SPACE = re.compile(r"\s*")
+_HEAD_WORDS = 6
+
+
+def _head(folded: str, position: int, limit: int) -> tuple[str | None, str, int]:
+    """The noun the number counts, if it follows it: (kind, 'head'|'elliptic'|'blocked', end)."""
+    for _ in range(_HEAD_WORDS):
+        position = _SPACE.match(folded, position).end()  # type: ignore[union-attr]
+        if position >= limit or not (folded[position].isalnum() or folded[position] == "'"):
+            return None, "elliptic", -1
+        for kind, pattern in v.OBJECTS:
+            match = pattern.match(folded, position)
+            if match and match.end() <= limit:
+                return kind, "head", match.end()
+        if match := v.ANY_STATE.match(folded, position):
+            position = match.end()
+            continue
+        if v.CONTINUATIONS.match(folded, position) or folded[position].isdigit():
+            return None, "elliptic", -1
+        if match := v.MODIFIERS.match(folded, position):
+            position = match.end()
+            continue
+        # Any other word is a noun the ledger does not count: "5 regions", "14 ministers".
+        return None, "blocked", -1
+    return None, "elliptic", -1
+
+
+def _split(folded: str, start: int, end: int) -> tuple[int, int]:
+    """Where the words between two numbers divide: at the last conjunction, else at the end."""
+    last = None
+    for match in v.CONJUNCTIONS.finditer(folded, start, end):
+        last = match
+    if last is None:
+        return end, end
+    return last.start(), last.end()
+
+
+def _states(folded: str, start: int, end: int, skip: tuple[int, int]) -> list[tuple[str, int, int]]:
+    found = []
+    for kind, pattern in v.STATES:
+        for match in pattern.finditer(folded, start, end):
+            if match.start() < skip[1] and skip[0] < match.end():
+                continue
+            found.append((kind, match.start(), match.end()))
+    return found
+
+
+def _objects(folded: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    found: list[tuple[str, int, int]] = []
+    for kind, pattern in v.OBJECTS:
+        for match in pattern.finditer(folded, start, end):
+            if not any(s < match.end() and match.start() < e for _, s, e in found):
+                found.append((kind, match.start(), match.end()))
+    return found
+
+
+_BARE = re.compile(r"(?:[\s,;:.\-]|" + v.ELLIPSIS_WORDS.pattern + r")*")
+
+
+class _Sentence:
+    """One sentence's numbers read in order, each in its own part of its clause."""
+
+    def __init__(self, reading: _Reading, index: int, mentions: list[NumberMention]) -> None:
+        self.reading = reading
+        self.index = index
+        self.sentence = reading.sentences[index]
+        self.mentions = mentions
+        self.folded = reading.prepared.folded
+
+    def read(self) -> list[Candidate]:
+        breaks = clause_breaks(self.reading.prepared, self.sentence, v.ANY_STATE)
+        clauses = list(itertools.pairwise(breaks))
+        clause_of = {
+            n: next((i for i, (s, e) in enumerate(clauses) if s <= n.start < e), len(clauses) - 1)
+            for n in self.mentions
+        }
+        segments: dict[NumberMention, tuple[int, int]] = {
+            n: clauses[clause_of[n]] for n in self.mentions
+        }
+        for first, second in itertools.pairwise(self.mentions):
+            if clause_of[first] != clause_of[second]:
+                continue
+            left_end, right_start = _split(self.folded, first.end, second.start)
+            segments[first] = (segments[first][0], left_end)
+            segments[second] = (right_start, segments[second][1])
+        # Clauses without numbers ("In Kharkiv Oblast alone, …, the ministry said") lend their
+        # place and date to the number beside them.
+        with_numbers = set(clause_of.values())
+        context = _Context()
+        if self._refers_back():
+            context = self.reading.last_context
+        found = []
+        for index, number in enumerate(self.mentions):
+            left, right = segments[number]
+            here = clause_of[number]
+            if index == 0 or clause_of[self.mentions[index - 1]] != here:
+                opening = here
+                while opening > 0 and opening - 1 not in with_numbers:
+                    opening -= 1
+                left = clauses[opening][0]
+            if index == len(self.mentions) - 1 or clause_of[self.mentions[index + 1]] != here:
+                closing = here
+                while closing < len(clauses) - 1 and closing + 1 not in with_numbers:
+                    closing += 1
+                right = clauses[closing][1]
+            candidate = self.candidate(
+                number, clauses[here][0], segments[number], (left, right), context
+            )
+            if candidate is not None:
+                found.append(candidate)
+        self.reading.last_context = context
+        return found
+
+    def candidate(
+        self,
+        number: NumberMention,
+        clause_start: int,
+        segment: tuple[int, int],
+        around: tuple[int, int],
+        context: _Context,
+    ) -> Candidate | None:
+        folded = self.folded
+        qualifier, qualifier_start = _qualifier(folded, number, clause_start)
+        if number.needs_qualifier and qualifier == Qualifier.EXACT:
+            return None
+        currency, money_start, money_end = _money(folded, number, clause_start)
+        if currency == "other":
+            return None
+        left, right = segment
+        thing, status, head_end = _head(folded, money_end, right)
+        if currency == "usd":
+            thing, status = v.MONEY, "head"
+        if status == "blocked" or (number.is_year_like and status != "head"):
+            return None
+        evidence = [(qualifier_start, number.end), (money_start, money_end)]
+        if status == "head":
+            evidence.append((number.end, head_end))
+        states = _states(folded, left, right, (number.start, number.end))
+        state_kinds = frozenset(kind for kind, _, _ in states)
+        if thing is None:
+            objects = _objects(folded, left, right)
+            if objects:
+                kind, start, end = min(objects, key=lambda o: abs(o[1] - number.start))
+                thing = kind
+                evidence.append((start, end))
+            elif context.thing is not None:
+                thing = context.thing
+            else:
+                following = _objects(folded, number.end, self.sentence.end)
+                thing = following[0][0] if following else None
+        if not states and context.thing is not None:
+            if self._is_bare((qualifier_start, number.end), segment):
+                thing, state_kinds = context.thing, context.states
+            elif context.states & v.RESTORATION_STATES:
+                for pattern, kind in v.ADVERB_STATES:
+                    if match := pattern.search(folded, left, right):
+                        states.append((kind, match.start(), match.end()))
+                state_kinds = frozenset(kind for kind, _, _ in states)
+        if thing is None:
+            return None
+        context.thing, context.states = thing, state_kinds
+        metric = v.metric_of(thing, set(state_kinds))
+        if metric is None:
+            return None
+        if metric != Metric.RECOVERY_NEEDS_USD and v.FUTURE.search(folded, left, right):
+            return None
+        for kind in v.EVIDENCE[metric] & state_kinds:
+            _, s, e = min(
+                (st for st in states if st[0] == kind),
+                key=lambda st: abs(st[1] - number.start),
+                default=(kind, number.start, number.end),
+            )
+            evidence.append((s, e))
+        start = min(s for s, _ in evidence)
+        end = max(e for _, e in evidence)
+        region = self._region(number, around)
+        country = self._country(around, region)
+        as_of, precision = self._as_of(number, around)
+        return Candidate(
+            metric=str(metric),
+            value=number.value.normalize() if number.value % 1 else Decimal(int(number.value)),
+            qualifier=qualifier,
+            region=region,
+            country=country,
+            as_of=as_of,
+            as_of_precision=precision,
+            span=self.reading.prepared.text[start:end],
+            start=start,
+            end=end,
+            attributed_to=self._organisation(number, country),
+        )
+
+    def _is_bare(self, number: tuple[int, int], segment: tuple[int, int]) -> bool:
+        """Nothing but 'and', 'another', a place: "…, and in Kyiv Oblast, 121"."""
+        text = list(self.folded[segment[0] : segment[1]])
+        for start, end in [number] + [
+            (p.start, p.end) for p in _within(self.reading.regions, *segment)
+        ]:
+            for i in range(max(start, segment[0]), min(end, segment[1])):
+                text[i - segment[0]] = " "
+        return bool(_BARE.fullmatch("".join(text)))
+
+    def _region(self, number: NumberMention, around: tuple[int, int]) -> str | None:
+        own = _within(self.reading.regions, *around)
+        if own:
+            return str(_nearest(own, number.start).code)
+        codes = {
+            p.code for p in _within(self.reading.regions, self.sentence.start, self.sentence.end)
+        }
+        return codes.pop() if len(codes) == 1 else None
+
+    def _country(self, around: tuple[int, int], region: str | None) -> str:
+        if region is not None and self.reading.region_index is not None:
+            return self.reading.region_index.country_of(region)
+        own = _within(self.reading.countries, *around)
+        if own:
+            return str(own[0].code)
+        if THE_COUNTRY.search(self.folded, *around):
+            for sentence in reversed(self.reading.sentences[: self.index]):
+                earlier = _within(self.reading.countries, sentence.start, sentence.end)
+                if earlier:
+                    return str(earlier[0].code)
+        codes = {
+            c.code for c in _within(self.reading.countries, self.sentence.start, self.sentence.end)
+        }
+        return codes.pop() if len(codes) == 1 else self.reading.default_country
+
+    def _usable_dates(self, start: int, end: int) -> list[DateMention]:
+        latest = min(self.reading.document_date or self.reading.today, self.reading.today)
+        return [
+            d
+            for d in _within(self.reading.dates, start, end)
+            if not d.is_start and d.first <= latest
+        ]
+
+    def _refers_back(self) -> bool:
+        return self.index > 0 and bool(
+            v.ANAPHORA.search(self.folded, self.sentence.start, self.sentence.end)
+        )
+
+    def _as_of(self, number: NumberMention, around: tuple[int, int]) -> tuple[dt.date | None, str]:
+        mentions = self._usable_dates(*around)
+        if not mentions:
+            # A date that opens the sentence, before its first number, holds for all of them.
+            mentions = self._usable_dates(self.sentence.start, self.mentions[0].start)
+        if not mentions and self._refers_back():
+            previous = self.reading.sentences[self.index - 1]
+            mentions = self._usable_dates(previous.start, previous.end)
+        document_date = self.reading.document_date
+        if not mentions:
+            return document_date, str(
+                DatePrecision.DAY if document_date else DatePrecision.NOT_STATED
+            )
+        mention = _nearest(mentions, number.start)
+        as_of = mention.last
+        if document_date is not None and mention.first <= document_date <= mention.last:
+            return document_date, str(DatePrecision.DAY)
+        return min(as_of, self.reading.today), str(mention.precision)
+
+    def _organisation(self, number: NumberMention, country: str) -> str:
+        own = _within(self.reading.organisations, self.sentence.start, self.sentence.end)
+        if not own and self._refers_back():
+            previous = self.reading.sentences[self.index - 1]
+            own = _within(self.reading.organisations, previous.start, previous.end)
+        if not own:
+            return ""
+        name = str(_nearest(own, number.start).name)
+        if name == "Ministry of Health" and country == "UA":
+            return "Ministry of Health of Ukraine"
+        return name
+
+
+def extract_figures(
+    text: str,
+    *,
+    document_date: dt.date | None = None,
+    language: str | None = None,
+    country: str = "UA",
+    regions: RegionIndex | None = None,
+    today: dt.date | None = None,
+) -> list[Candidate]:
+    """Candidate figures in a press text, in the order they are written; never invents one."""
+    prepared = prepare(text)
+    is_english = language == "en" if language else not is_ukrainian(text)
+    mentions = dates(prepared, document_date=document_date, is_english=is_english)
+    if document_date is None:
+        document_date = dateline(prepared, mentions)
+        if document_date is not None:
+            mentions = dates(prepared, document_date=document_date, is_english=is_english)
+    blocked = not_counts(prepared) + [(m.start, m.end) for m in mentions]
+    counted = [
+        n
+        for n in numbers(prepared)
+        if not overlaps(blocked, n.start, n.end) and not is_not_a_count(prepared, n.start, n.end)
+    ]
+    reading = _Reading(
+        prepared=prepared,
+        document_date=document_date,
+        today=today or timezone.localdate(),
+        default_country=country.upper(),
+        dates=mentions,
+        regions=regions.mentions(prepared) if regions is not None else [],
+        region_index=regions,
+        countries=_countries().mentions(prepared),
+        organisations=_organisations(prepared),
+        sentences=sentences(prepared),
+    )
+    found: list[Candidate] = []
+    seen: set[tuple[Any, ...]] = set()
+    starts = [n.start for n in counted]
+    for index, sentence in enumerate(reading.sentences):
+        inside = counted[
+            bisect.bisect_left(starts, sentence.start) : bisect.bisect_left(starts, sentence.end)
+        ]
+        if not inside:
+            reading.last_context = _Context()
+            continue
+        for candidate in _Sentence(reading, index, inside).read():
+            # A text that says the same figure twice gives one candidate.
+            key = (
+                candidate.metric,
+                candidate.value,
+                candidate.qualifier,
+                candidate.region,
+                candidate.country,
+                candidate.as_of,
+            )
+            if key not in seen:
+                seen.add(key)
+                found.append(candidate)
+    return found
+
+
+__all__ = ["JSON_KEYS", "Candidate", "extract_figures"]

@@ -1,4 +1,4 @@
-"""Public shape of partners, recovery projects and funding: the allow-list of fields."""
+"""Public shape of partners, projects, stages, funding, rates and priorities: the allow-list."""
 
 from __future__ import annotations
 
@@ -7,7 +7,13 @@ from decimal import Decimal
 
 from ninja import Schema
 
-from medinfra.recovery.models import Funding, RecoveryProject
+from medinfra.recovery.models import (
+    CurrencyRate,
+    Funding,
+    PopulationServed,
+    RecoveryProject,
+    StageChange,
+)
 
 
 class PartnerPublic(Schema):
@@ -26,9 +32,12 @@ class ProjectPublic(Schema):
     facility: int | None
     region: str
     block: int
+    scope: str
     stage: str
+    stage_since: dt.date | None
     cost_estimate: Decimal | None
     currency: str
+    estimated_on: dt.date | None
     priority: int
     is_synthetic: bool
 
@@ -57,3 +66,54 @@ class FundingPublic(Schema):
     @staticmethod
     def resolve_project(obj: Funding) -> int:
         return obj.project_id
+
+
+class StageChangePublic(Schema):
+    """A project's dated stage; its note is free text and never public."""
+
+    id: int
+    project: int
+    from_stage: str
+    to_stage: str
+    on: dt.date
+
+    @staticmethod
+    def resolve_project(obj: StageChange) -> int:
+        return obj.project_id
+
+
+class CurrencyRatePublic(Schema):
+    id: int
+    currency: str
+    valid_from: dt.date
+    per_usd: Decimal
+    source: int | None
+    is_synthetic: bool
+
+    @staticmethod
+    def resolve_source(obj: CurrencyRate) -> int | None:
+        return obj.source_id
+
+
+class PriorityWeightsPublic(Schema):
+    damage: int
+    services: int
+    population: int
+    operation: int
+    access: int
+    version: int
+
+
+class PopulationServedPublic(Schema):
+    facility: int
+    population: int
+    as_of: dt.date
+    source: int | None
+
+    @staticmethod
+    def resolve_facility(obj: PopulationServed) -> int:
+        return obj.facility_id
+
+    @staticmethod
+    def resolve_source(obj: PopulationServed) -> int | None:
+        return obj.source_id

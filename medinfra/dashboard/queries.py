@@ -4,14 +4,37 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
 
-from django.utils import timezone
+from django.core.cache import cache
+from django.db.models import Count, QuerySet
+from django.utils import timezone, translation
 
 from medinfra.core.models import DatasetInfo
-from medinfra.facilities.queries import DamageCounts, damage_counts_by_region
+from medinfra.facilities.models import Assessment, Restoration
+from medinfra.facilities.queries import (
+    DamageCounts,
+    MonthlyDamage,
+    damage_by_month,
+    damage_counts_by_region,
+    damaged_facilities,
+)
 from medinfra.geography.models import Region
-from medinfra.incidents.queries import AttackCounts, attack_counts_by_region
+from medinfra.incidents.models import Incident
+from medinfra.incidents.queries import (
+    AttackCounts,
+    MonthlyAttacks,
+    attack_counts_by_region,
+    public_incidents,
+    verified_attacks_by_month,
+)
+from medinfra.partnerships.models import PartnershipAgreement
+from medinfra.recovery.models import RecoveryProject
+from medinfra.sources.models import Source
+from medinfra.sources.schemas import SourcePublic
+from medinfra.vehicles.models import Vehicle, VehicleEvent
 from medinfra.vehicles.queries import VehicleCounts, vehicle_counts_by_region
 
 
@@ -117,3 +140,208 @@ def headline(
         regions=per_region,
         synthetic=DatasetInfo.current().is_synthetic,
     )
+
+
+# -- cached page data ------------------------------------------------------------------------
+
+T = TypeVar("T")
+_MISSING = object()
+
+
+def cached(
+    name: str,
+    compute: Callable[[], T],
+    *,
+    version: int,
+    as_of: dt.date,
+    region: Region | None = None,
+    country: str = "",
+) -> T:
+    """The value computed once per data version, date, place and language."""
+    # The data version changes with every write, so a cached aggregate is never stale,
+    # whichever server process wrote; the language is in the key as values may hold labels.
+    key = ":".join(
+        (
+            "dashboard",
+            name,
+            str(version),
+            as_of.isoformat(),
+            region.code if region is not None else country,
+            translation.get_language() or "",
+        )
+    )
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value)
+    return value
+
+
+def cached_headline(
+    *, version: int, country: str, as_of: dt.date, region: Region | None = None
+) -> Headline:
+    """headline(), cached by data version."""
+    return cached(
+        "headline",
+        lambda: headline(country=country, as_of=as_of, region=region),
+        version=version,
+        as_of=as_of,
+        region=region,
+        country=country,
+    )
+
+
+def cached_attacks_by_month(
+    *, version: int, country: str, as_of: dt.date, region: Region | None = None
+) -> list[MonthlyAttacks]:
+    """verified_attacks_by_month() for a country or a region, cached by data version."""
+    return cached(
+        "attacks-by-month",
+        lambda: verified_attacks_by_month(
+            as_of=as_of, region=region, country=None if region else country
+        ),
+        version=version,
+        as_of=as_of,
+        region=region,
+        country=country,
+    )
+
+
+def cached_damage_by_month(
+    *, version: int, country: str, as_of: dt.date, region: Region | None = None
+) -> list[MonthlyDamage]:
+    """damage_by_month() for a country or a region, cached by data version."""
+    return cached(
+        "damage-by-month",
+        lambda: damage_by_month(as_of=as_of, region=region, country=None if region else country),
+        version=version,
+        as_of=as_of,
+        region=region,
+        country=country,
+    )
+
+
+# -- where the figures come from -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceUse:
+    """A source document and how many of the counted records cite it."""
+
+    source: SourcePublic
+    assessments: int = 0
+    restorations: int = 0
+    incidents: int = 0
+    vehicle_events: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.assessments + self.restorations + self.incidents + self.vehicle_events
+
+
+@dataclass(frozen=True)
+class FigureSources:
+    """The documents cited by the records behind the headline figures, most cited first."""
+
+    uses: list[SourceUse] = field(default_factory=list)
+    uncited: int = 0
+
+
+def figure_sources(
+    *, as_of: dt.date, country: str, region: Region | None = None, limit: int = 10
+) -> FigureSources:
+    """The sources that the records behind the headline figures cite, most cited first."""
+    # Only verified incidents: the others are never public, not even through their sources.
+    in_country = None if region is not None else country
+    damaged = damaged_facilities(as_of=as_of, region=region, country=in_country)
+    vehicles = Vehicle.objects.filter(region__country__code=country)
+    if region is not None:
+        vehicles = vehicles.filter(region=region)
+    groups: dict[str, QuerySet] = {
+        "assessments": Assessment.objects.filter(facility__in=damaged, assessed_on__lte=as_of),
+        "restorations": Restoration.objects.filter(facility__in=damaged, restored_on__lte=as_of),
+        "incidents": Incident.sources.through.objects.filter(
+            incident__in=public_incidents(as_of=as_of, region=region, country=in_country)
+        ),
+        # Retracted vehicles count nowhere, so their events name no source of a figure.
+        "vehicle_events": VehicleEvent.objects.filter(occurred_on__lte=as_of, vehicle__in=vehicles),
+    }
+    counts: dict[int | None, dict[str, int]] = {}
+    for name, rows in groups.items():
+        for row in rows.order_by().values("source_id").annotate(n=Count("id")):
+            counts.setdefault(row["source_id"], {})[name] = row["n"]
+    uncited = sum(counts.pop(None, {}).values())
+    sources = {s.pk: s for s in Source.objects.filter(pk__in=[k for k in counts if k])}
+    uses = [
+        SourceUse(source=SourcePublic.from_orm(sources[pk]), **numbers)
+        for pk, numbers in counts.items()
+        if pk in sources
+    ]
+    uses.sort(key=lambda u: (-u.total, u.source.id))
+    return FigureSources(uses=uses[:limit], uncited=uncited)
+
+
+def cached_figure_sources(
+    *, version: int, country: str, as_of: dt.date, region: Region | None = None
+) -> FigureSources:
+    """figure_sources(), cached by data version."""
+    return cached(
+        "sources",
+        lambda: figure_sources(as_of=as_of, country=country, region=region),
+        version=version,
+        as_of=as_of,
+        region=region,
+        country=country,
+    )
+
+
+# -- recovery projects and partnership agreements --------------------------------------------
+
+
+def recovery_projects(
+    *,
+    region: Region | None = None,
+    country: str | None = None,
+    facility_id: int | None = None,
+    stage: str | None = None,
+    block: int | None = None,
+) -> QuerySet[RecoveryProject]:
+    """Recovery projects (not retracted), highest priority first."""
+    projects = RecoveryProject.objects.select_related("region", "facility", "facility__region")
+    if region is not None:
+        projects = projects.filter(region=region)
+    if country is not None:
+        projects = projects.filter(region__country__code=country)
+    if facility_id is not None:
+        projects = projects.filter(facility_id=facility_id)
+    if stage:
+        projects = projects.filter(stage=stage)
+    if block is not None:
+        projects = projects.filter(block=block)
+    return projects.order_by("priority", "title_en", "id")
+
+
+def partnership_agreements(
+    *,
+    as_of: dt.date,
+    region: Region | None = None,
+    country: str | None = None,
+    facility_id: int | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+) -> QuerySet[PartnershipAgreement]:
+    """Agreements signed on or before the date (not retracted), newest first."""
+    agreements = PartnershipAgreement.objects.filter(signed_on__lte=as_of).select_related(
+        "facility", "facility__region", "partner"
+    )
+    if region is not None:
+        agreements = agreements.filter(facility__region=region)
+    if country is not None:
+        agreements = agreements.filter(facility__region__country__code=country)
+    if facility_id is not None:
+        agreements = agreements.filter(facility_id=facility_id)
+    if kind:
+        agreements = agreements.filter(kind=kind)
+    if status:
+        agreements = agreements.filter(status=status)
+    return agreements.order_by("-signed_on", "-id")

@@ -1,4 +1,4 @@
-"""Public pages and the bulletin."""
+"""The bulletin: the headline figures in the ministry's form of words, as plain text."""
 
 from __future__ import annotations
 
@@ -6,14 +6,14 @@ import datetime as dt
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from medinfra.core.errors import InvalidInput
 from medinfra.dashboard.queries import Headline, headline
-from medinfra.geography.queries import region_by_code
+from medinfra.geography.queries import country_by_code, region_by_code
+from medinfra.recovery.queries import recovery_figures
 
 
 def _n(value: int) -> str:
@@ -24,9 +24,13 @@ def bulletin_text(figures: Headline, *, language: str) -> str:
     """The headline figures in the ministry's own form of words, in the given language."""
     with translation.override(language):
         date = formats.date_format(figures.as_of, "DATE_FORMAT")
-        place = figures.region.name if figures.region else _("the country")
+        country = country_by_code(figures.country)
+        place = (
+            figures.region.name if figures.region else country.name if country else figures.country
+        )
+        # No full stop after the date: a Ukrainian date ends in an abbreviation and its dot.
         lines = [
-            _("Health infrastructure bulletin: %(place)s, as of %(date)s.")
+            _("Health infrastructure bulletin — %(place)s, as of %(date)s")
             % {"place": place, "date": date}
         ]
         if figures.synthetic:
@@ -104,6 +108,11 @@ def bulletin_text(figures: Headline, *, language: str) -> str:
             )
             % {"count": _n(figures.attacks.verified)}
         )
+        lines.extend(
+            recovery_figures(
+                as_of=figures.as_of, country=figures.country, region=figures.region
+            ).sentences()
+        )
         if figures.region is None and figures.not_assessable:
             lines.append(
                 _("Damage cannot be assessed in: %(regions)s.")
@@ -120,11 +129,6 @@ def parse_as_of(value: str | None, *, field: str = "as_of") -> dt.date | None:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
         raise InvalidInput({field: f"{value!r} is not a date: use YYYY-MM-DD."}) from None
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    figures = headline(country=settings.MEDINFRA_COUNTRY)
-    return render(request, "dashboard/home.html", {"figures": figures})
 
 
 def bulletin(request: HttpRequest) -> HttpResponse:

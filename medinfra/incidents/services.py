@@ -5,18 +5,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from medinfra.core.errors import Conflict, InvalidInput
+from medinfra.core.errors import Conflict, InvalidInput, field_errors
+from medinfra.core.models import AuditEvent
 from medinfra.core.services import (
     Actor,
+    audit_batch,
     create_record,
     diff,
     record_audit_event,
     snapshot,
     user_of,
+    validate,
 )
 from medinfra.facilities.models import Facility
 from medinfra.geography.models import Region
@@ -248,3 +253,170 @@ def update_incident_lists(
         reason=reason,
     )
     return stored
+
+
+# -- many incidents at once (imports) ---------------------------------------------------------
+
+
+def _bulk_incident(
+    *,
+    actor: Actor,
+    regions: dict[str, Region],
+    occurred_on: dt.date,
+    region: Region | str | None = None,
+    attack_types: Sequence[str],
+    resources: Sequence[str],
+    sources: Sequence[Source],
+    facility: Facility | None = None,
+    date_precision: str = "day",
+    settlement: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    certainty: str = Certainty.POSSIBLE,
+    description: str = "",
+    public_summary: str = "",
+    external_id: str | None = None,
+    is_synthetic: bool = False,
+    **casualties: int,
+) -> tuple[Incident, list[str], list[str]]:
+    """An unsaved incident checked as record_incident checks it, in the same order and words."""
+    unknown = sorted(set(casualties) - set(CASUALTY_FIELDS))
+    if unknown:
+        raise InvalidInput(dict.fromkeys(unknown, "Not a casualty field."))
+    if isinstance(region, str):
+        code = region.strip().upper()
+        if code not in regions:
+            regions[code] = region_by_code(region)
+        region = regions[code]
+    if region is None:
+        if facility is None:
+            raise InvalidInput({"region": "Give the region, or the facility attacked."})
+        region = facility.region
+    types = _choices(attack_types, AttackType, "attack_types")
+    affected = _choices(resources, Resource, "resources")
+    if not sources:
+        raise InvalidInput({"sources": "Name at least one source for the incident."})
+    counts: dict[str, int] = {}
+    for name, value in casualties.items():
+        try:
+            counts[name] = int(value)
+        except (TypeError, ValueError):
+            raise InvalidInput({name: f"Give a whole number (got {value!r})."}) from None
+        if counts[name] < 0:
+            raise InvalidInput({name: f"A count cannot be negative (got {value})."})
+    incident = Incident(
+        occurred_on=occurred_on,
+        date_precision=date_precision,
+        region=region,
+        facility=facility,
+        settlement=settlement.strip(),
+        latitude=latitude,
+        longitude=longitude,
+        certainty=certainty,
+        description=description,
+        public_summary=public_summary,
+        reported_by=user_of(actor),
+        external_id=external_id or None,
+        is_synthetic=is_synthetic,
+        **counts,
+    )
+    # Everything validate() checks, except the uniqueness of external_id: that is asked of the
+    # database once for the whole batch below, with validate()'s own words.
+    errors: dict[str, list[str]] = {}
+    try:
+        validate(incident, exclude=["external_id"])
+    except InvalidInput as error:
+        errors = field_errors(error)
+    try:
+        Incident._meta.get_field("external_id").clean(incident.external_id, incident)
+    except ValidationError as error:
+        errors.setdefault("external_id", list(error.messages))
+    if errors:
+        raise InvalidInput(dict(errors))
+    return incident, types, affected
+
+
+def record_incidents_bulk(
+    rows: Sequence[dict[str, Any]], *, actor: Actor
+) -> list[Incident | InvalidInput]:
+    """Record incidents as record_incident would, in bulk: per row the incident or its error."""
+    # Each row holds record_incident's keyword arguments. A row that record_incident would
+    # refuse is answered with the same InvalidInput and not written; the others are written
+    # together, with one audit event each, in one transaction.
+    results: list[Incident | InvalidInput] = []
+    built: list[tuple[int, Incident, list[str], list[str], list[Source]]] = []
+    regions: dict[str, Region] = {}
+    for index, fields in enumerate(rows):
+        try:
+            incident, types, affected = _bulk_incident(actor=actor, regions=regions, **fields)
+        except InvalidInput as error:
+            results.append(error)
+            continue
+        results.append(incident)
+        built.append((index, incident, types, affected, list(fields["sources"])))
+    taken = _external_ids_taken([b[1].external_id for b in built if b[1].external_id])
+    field = Incident._meta.get_field("external_id")
+    clash = (
+        f"Another {Incident._meta.verbose_name} already has this {field.verbose_name} "
+        "(perhaps a retracted one)."
+    )
+    accepted = []
+    for item in built:
+        index, incident = item[0], item[1]
+        if incident.external_id and incident.external_id in taken:
+            results[index] = InvalidInput({"external_id": [clash]})
+            continue
+        if incident.external_id:
+            taken.add(incident.external_id)
+        accepted.append(item)
+    if not accepted:
+        return results
+    through = Incident.sources.through
+    with audit_batch():
+        Incident.objects.bulk_create([item[1] for item in accepted], batch_size=500)
+        IncidentAttackType.objects.bulk_create(
+            (
+                IncidentAttackType(incident=incident, attack_type=t)
+                for _, incident, types, _, _ in accepted
+                for t in types
+            ),
+            batch_size=500,
+        )
+        IncidentResource.objects.bulk_create(
+            (
+                IncidentResource(incident=incident, resource=r)
+                for _, incident, _, affected, _ in accepted
+                for r in affected
+            ),
+            batch_size=500,
+        )
+        through.objects.bulk_create(
+            (
+                through(incident_id=incident.pk, source_id=source.pk)
+                for _, incident, _, _, sources in accepted
+                for source in dict.fromkeys(sources)
+            ),
+            batch_size=500,
+        )
+        for _, incident, types, affected, sources in accepted:
+            after = snapshot(incident)
+            after.update(
+                {"attack_types": types, "resources": affected, "sources": [s.pk for s in sources]}
+            )
+            record_audit_event(
+                actor=actor, action=AuditEvent.Action.CREATE, obj=incident, changes={"after": after}
+            )
+    return results
+
+
+def _external_ids_taken(ids: list[str]) -> set[str]:
+    """Which of these external ids a record already has, retracted ones included."""
+    taken: set[str] = set()
+    unique = list(dict.fromkeys(ids))
+    for start in range(0, len(unique), 500):
+        taken.update(
+            Incident.all_objects.filter(external_id__in=unique[start : start + 500]).values_list(
+                "external_id", flat=True
+            )
+        )
+    return taken

@@ -5,7 +5,7 @@ PYTHON ?= python3
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: demo serve setup setup-dev system test check format lint types arch migrations \
-        messages pytest pytest-sqlite pytest-postgres clean
+        messages security pytest pytest-sqlite pytest-postgres clean
 
 $(BIN)/medinfra: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,7 @@ system:
 ## Everything CI runs: system packages, checks, the suite on SQLite, then on PostgreSQL.
 test: system setup-dev check pytest-postgres
 
-check: lint types arch migrations messages pytest-sqlite
+check: lint types arch migrations messages security pytest-sqlite
 
 format: setup-dev
 	$(BIN)/ruff format medinfra tests $(wildcard benchmarks scripts/*.py) conftest.py
@@ -51,6 +51,10 @@ arch: setup-dev
 migrations: setup-dev
 	MEDINFRA_VAR_DIR=$$(mktemp -d) $(BIN)/medinfra makemigrations --check --dry-run
 
+# Static security analysis: any high-severity finding fails the check.
+security: setup-dev
+	$(BIN)/bandit -q -r medinfra -x "*/tests/*,*/migrations/*" --severity-level high
+
 # The compiled catalogs are committed (the demo needs no gettext); they must match the sources.
 messages: setup-dev
 	$(BIN)/python scripts/check-messages
@@ -58,8 +62,9 @@ messages: setup-dev
 pytest-sqlite: setup-dev
 	$(BIN)/pytest -q
 
+# The browser tests check pages in Chromium, not the database: they run once, in the SQLite pass.
 pytest-postgres: setup-dev
-	scripts/with-postgres $(BIN)/pytest -q
+	scripts/with-postgres $(BIN)/pytest -q -m "not browser"
 
 clean:
 	rm -rf $(VENV) var

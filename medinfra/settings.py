@@ -64,15 +64,21 @@ INSTALLED_APPS = [
     "medinfra.recovery",
     "medinfra.partnerships",
     "medinfra.figures",
+    "medinfra.exchange",
     "medinfra.dashboard",
+    "medinfra.api",
     "medinfra.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages are compressed here (WhiteNoise compresses static files ahead of time); Django
+    # masks the CSRF token and pads the gzip header, which defeats BREACH.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "medinfra.dashboard.middleware.ForeignBrowserLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -95,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "medinfra.core.context_processors.dataset",
+                "medinfra.dashboard.context_processors.display",
             ],
         },
     },
@@ -152,6 +159,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "private"
+# Imports: files up to this size are accepted from the staff page (the command line has no limit).
+MEDINFRA_IMPORT_MAX_BYTES = int(os.environ.get("MEDINFRA_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
 
 CACHES = {
     "default": {

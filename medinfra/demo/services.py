@@ -14,6 +14,8 @@ from django.db import transaction
 from medinfra.core.models import DatasetInfo
 from medinfra.core.services import audit_batch, mark_dataset
 from medinfra.demo import plan
+from medinfra.demo.ledger import enter_seed_ledger
+from medinfra.demo.recovery import build_recovery
 from medinfra.facilities.models import Facility, FacilityKind
 from medinfra.facilities.services import record_assessment, record_restoration, register_facility
 from medinfra.geography.models import Region
@@ -21,8 +23,6 @@ from medinfra.geography.queries import region_by_code
 from medinfra.geography.services import load_country, set_access_status
 from medinfra.incidents.models import Incident
 from medinfra.incidents.services import record_incident, set_verification
-from medinfra.partnerships.services import record_agreement
-from medinfra.recovery.services import record_funding, register_partner, register_project
 from medinfra.sources.models import Source
 from medinfra.sources.services import register_source
 from medinfra.vehicles.services import record_vehicle_event, register_vehicle
@@ -254,6 +254,7 @@ class _Builder:
         self.occupation_incidents()
         self.vehicles()
         self.recovery()
+        enter_seed_ledger(actor=self.reporter)
         mark_dataset(synthetic=True, description=DESCRIPTION, seed=self.seed)
         return DemoSummary(**self.counts)
 
@@ -414,122 +415,7 @@ class _Builder:
             self.counts["vehicles"] += 1
 
     def recovery(self) -> None:
-        partners = [
-            register_partner(
-                actor=self.reporter,
-                name_en=name,
-                name_uk=name_uk,
-                kind=kind,
-                country=country,
-                is_synthetic=True,
-            )
-            for name, name_uk, kind, country in (
-                (
-                    "Demo Health Recovery Fund (synthetic)",
-                    "Демо-фонд відновлення (синтетичний)",
-                    "donor",
-                    "NO",
-                ),
-                (
-                    "Demo International Health Agency (synthetic)",
-                    "Демо-міжнародна агенція здоров’я (синтетична)",
-                    "international_organisation",
-                    "",
-                ),
-                (
-                    "Demo Medical Relief NGO (synthetic)",
-                    "Демо-ГО медичної допомоги (синтетична)",
-                    "ngo",
-                    "UA",
-                ),
-                (
-                    "Demo Development Cooperation Office (synthetic)",
-                    "Демо-офіс співпраці (синтетичний)",
-                    "government",
-                    "DE",
-                ),
-            )
-        ]
-        hospitals = [
-            register_partner(
-                actor=self.reporter,
-                name_en=f"Demo Partner Hospital {c} (synthetic)",
-                kind="foreign_hospital",
-                country=c,
-                is_synthetic=True,
-            )
-            for c in ("PL", "DE", "US", "GB", "FR", "LT", "CZ", "IT")
-        ]
-        damaged = list(
-            Facility.objects.filter(assessments__condition__in=["partial", "destroyed"])
-            .distinct()
-            .order_by("pk")[:400]
-        )
-        stages = ["idea", "assessed", "designed", "funded", "in_progress", "completed", "cancelled"]
-        for n in range(60):
-            facility = self.rng.choice(damaged)
-            block = self.rng.choice([1, 2, 2, 2, 3])
-            cost = Decimal(self.rng.randrange(200_000, 12_000_000, 50_000))
-            project = register_project(
-                actor=self.reporter,
-                title_en=f"Demo project {n + 1}: restore {facility.name_en}",
-                title_uk=f"Демо-проєкт {n + 1}: відновлення закладу",
-                facility=facility,
-                block=block,
-                stage=self.rng.choice(stages),
-                cost_estimate=cost,
-                currency=self.rng.choice(["USD", "USD", "EUR", "UAH"]),
-                priority=self.rng.randint(1, 5),
-                is_synthetic=True,
-            )
-            self.counts["projects"] += 1
-            if project.stage in ("funded", "in_progress", "completed"):
-                partner = self.rng.choice(partners)
-                committed = (cost * Decimal(self.rng.choice(["0.5", "0.8", "1"]))).quantize(
-                    Decimal("1")
-                )
-                on = self.day_between(dt.date(2023, 1, 1), plan.END)
-                record_funding(
-                    project,
-                    actor=self.reporter,
-                    partner=partner,
-                    kind="commitment",
-                    amount=committed,
-                    currency=project.currency,
-                    on=on,
-                )
-                record_funding(
-                    project,
-                    actor=self.reporter,
-                    partner=partner,
-                    kind="disbursement",
-                    amount=(committed / 2).quantize(Decimal("1")),
-                    currency=project.currency,
-                    on=min(on + dt.timedelta(days=90), plan.END),
-                )
-        hospitals_ua = list(Facility.objects.filter(kind="hospital").order_by("pk")[:200])
-        for _ in range(25):  # seeds/004: 25 agreements signed at the summit
-            record_agreement(
-                actor=self.reporter,
-                facility=self.rng.choice(hospitals_ua),
-                partner=self.rng.choice(hospitals),
-                kind=self.rng.choice(["memorandum", "twinning"]),
-                signed_on=self.day_between(dt.date(2023, 3, 1), dt.date(2023, 10, 6)),
-                programme="International Medical Partnership",
-                areas=self.rng.sample(
-                    [
-                        "rehabilitation",
-                        "surgery",
-                        "training",
-                        "mental health",
-                        "paediatrics",
-                        "emergency care",
-                    ],
-                    2,
-                ),
-                is_synthetic=True,
-            )
-            self.counts["agreements"] += 1
+        self.counts.update(build_recovery(rng=self.rng, actor=self.reporter))
 
 
 def has_registry_data() -> bool:

@@ -7,9 +7,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncMonth
 
 from medinfra.geography.models import Region
-from medinfra.incidents.models import Certainty, Incident, Verification
+from medinfra.incidents.models import Certainty, Incident, IncidentAttackType, Verification
 
 
 def incidents_as_of(
@@ -95,3 +96,83 @@ def attack_counts(
 
 
 CERTAINTIES = tuple(Certainty.values)
+
+
+# -- series and lists for the public pages ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthlyAttacks:
+    """Verified attacks in one month: in all, and by attack type."""
+
+    month: dt.date
+    total: int
+    by_type: dict[str, int] = field(default_factory=dict)
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def verified_attacks_by_month(
+    *, as_of: dt.date, region: Region | None = None, country: str | None = None
+) -> list[MonthlyAttacks]:
+    """Verified attacks per month, from the first month with one up to the date's month."""
+    # An attack of several types counts once in the total and once under each of its types.
+    incidents = public_incidents(as_of=as_of, region=region, country=country)
+    totals = {
+        row["month"]: row["n"]
+        for row in incidents.annotate(month=TruncMonth("occurred_on"))
+        .order_by()
+        .values("month")
+        .annotate(n=Count("id"))
+    }
+    if not totals:
+        return []
+    by_type: dict[dt.date, dict[str, int]] = {}
+    for row in (
+        IncidentAttackType.objects.filter(incident__in=incidents)
+        .annotate(month=TruncMonth("incident__occurred_on"))
+        .order_by()
+        .values("month", "attack_type")
+        .annotate(n=Count("id"))
+    ):
+        by_type.setdefault(row["month"], {})[row["attack_type"]] = row["n"]
+    series = []
+    month = min(totals)
+    last = as_of.replace(day=1)
+    while month <= last:
+        series.append(
+            MonthlyAttacks(month=month, total=totals.get(month, 0), by_type=by_type.get(month, {}))
+        )
+        month = _next_month(month)
+    return series
+
+
+def verified_incidents(
+    *,
+    as_of: dt.date,
+    region: Region | None = None,
+    country: str | None = None,
+    attack_type: str | None = None,
+    certainty: str | None = None,
+    facility_id: int | None = None,
+    facility_kind: str | None = None,
+) -> QuerySet[Incident]:
+    """Verified incidents up to the date, newest first, ready for the public allow-list."""
+    incidents = public_incidents(as_of=as_of, region=region, country=country)
+    if attack_type:
+        incidents = incidents.filter(
+            pk__in=IncidentAttackType.objects.filter(attack_type=attack_type).values("incident_id")
+        )
+    if certainty:
+        incidents = incidents.filter(certainty=certainty)
+    if facility_id is not None:
+        incidents = incidents.filter(facility_id=facility_id)
+    if facility_kind:
+        incidents = incidents.filter(facility__kind=facility_kind)
+    return (
+        incidents.select_related("region", "facility", "facility__region")
+        .prefetch_related("attack_types", "resources", "sources")
+        .order_by("-occurred_on", "-id")
+    )

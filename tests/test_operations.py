@@ -58,10 +58,19 @@ def test_weak_secret_key_is_an_error(settings):
     assert "medinfra.E002" in _ids()
 
 
-def test_sqlite_on_public_hosts_is_a_warning(settings):
+def test_sqlite_on_public_hosts_is_a_warning(settings, monkeypatch):
+    # The suite also runs on PostgreSQL: say which engine this check is about.
+    monkeypatch.setitem(settings.DATABASES["default"], "ENGINE", "django.db.backends.sqlite3")
     settings.ALLOWED_HOSTS = ["medinfra.example.org"]
 
     assert "medinfra.W001" in _ids(include_deployment_checks=False)
+
+
+def test_postgresql_on_public_hosts_is_not_warned_about(settings, monkeypatch):
+    monkeypatch.setitem(settings.DATABASES["default"], "ENGINE", "django.db.backends.postgresql")
+    settings.ALLOWED_HOSTS = ["medinfra.example.org"]
+
+    assert "medinfra.W001" not in _ids(include_deployment_checks=False)
 
 
 def test_missing_encryption_key_is_an_error_in_production(settings, monkeypatch):

@@ -70,6 +70,35 @@ def _choices(values: Sequence[str], allowed: type[models.TextChoices], field: st
     return chosen
 
 
+def _checked_parts(
+    *,
+    region: Region | None,
+    facility: Facility | None,
+    attack_types: Sequence[str],
+    resources: Sequence[str],
+    sources: Sequence[Source],
+    casualties: dict[str, Any],
+) -> tuple[Region, list[str], list[str], dict[str, int]]:
+    """The checks every way of recording an incident makes, in one order and one wording."""
+    if region is None:
+        if facility is None:
+            raise InvalidInput({"region": "Give the region, or the facility attacked."})
+        region = facility.region
+    types = _choices(attack_types, AttackType, "attack_types")
+    affected = _choices(resources, Resource, "resources")
+    if not sources:
+        raise InvalidInput({"sources": "Name at least one source for the incident."})
+    counts: dict[str, int] = {}
+    for name, value in casualties.items():
+        try:
+            counts[name] = int(value)
+        except (TypeError, ValueError):
+            raise InvalidInput({name: f"Give a whole number (got {value!r})."}) from None
+        if counts[name] < 0:
+            raise InvalidInput({name: f"A count cannot be negative (got {value})."})
+    return region, types, affected, counts
+
+
 @transaction.atomic
 def record_incident(
     *,
@@ -97,22 +126,14 @@ def record_incident(
         raise InvalidInput(dict.fromkeys(unknown, "Not a casualty field."))
     if isinstance(region, str):
         region = region_by_code(region)
-    if region is None:
-        if facility is None:
-            raise InvalidInput({"region": "Give the region, or the facility attacked."})
-        region = facility.region
-    types = _choices(attack_types, AttackType, "attack_types")
-    affected = _choices(resources, Resource, "resources")
-    if not sources:
-        raise InvalidInput({"sources": "Name at least one source for the incident."})
-    counts: dict[str, int] = {}
-    for name, value in casualties.items():
-        try:
-            counts[name] = int(value)
-        except (TypeError, ValueError):
-            raise InvalidInput({name: f"Give a whole number (got {value!r})."}) from None
-        if counts[name] < 0:
-            raise InvalidInput({name: f"A count cannot be negative (got {value})."})
+    region, types, affected, counts = _checked_parts(
+        region=region,
+        facility=facility,
+        attack_types=attack_types,
+        resources=resources,
+        sources=sources,
+        casualties=casualties,
+    )
     incident = Incident(
         occurred_on=occurred_on,
         date_precision=date_precision,
@@ -288,22 +309,14 @@ def _bulk_incident(
         if code not in regions:
             regions[code] = region_by_code(region)
         region = regions[code]
-    if region is None:
-        if facility is None:
-            raise InvalidInput({"region": "Give the region, or the facility attacked."})
-        region = facility.region
-    types = _choices(attack_types, AttackType, "attack_types")
-    affected = _choices(resources, Resource, "resources")
-    if not sources:
-        raise InvalidInput({"sources": "Name at least one source for the incident."})
-    counts: dict[str, int] = {}
-    for name, value in casualties.items():
-        try:
-            counts[name] = int(value)
-        except (TypeError, ValueError):
-            raise InvalidInput({name: f"Give a whole number (got {value!r})."}) from None
-        if counts[name] < 0:
-            raise InvalidInput({name: f"A count cannot be negative (got {value})."})
+    region, types, affected, counts = _checked_parts(
+        region=region,
+        facility=facility,
+        attack_types=attack_types,
+        resources=resources,
+        sources=sources,
+        casualties=casualties,
+    )
     incident = Incident(
         occurred_on=occurred_on,
         date_precision=date_precision,

@@ -13,6 +13,9 @@ urlpatterns = [
     path("recovery/", include("medinfra.recovery.urls")),
     path("partnerships/", include("medinfra.partnerships.urls")),
     path("figures/", include("medinfra.figures.urls")),
+    path("reports/", include("medinfra.reporting.urls")),
+    path("occupied/", include("medinfra.occupied.urls")),
+    path("evidence/", include("medinfra.evidence.urls")),
     path("", include("medinfra.exchange.urls")),
     path("", include("medinfra.dashboard.urls")),
 ]

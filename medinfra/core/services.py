@@ -189,6 +189,66 @@ def record_audit_event(
     return event
 
 
+def record_audit_events(
+    *,
+    actor: Actor,
+    action: str,
+    items: Iterable[tuple[models.Model, dict[str, Any]]],
+    reason: str = "",
+    batch_size: int = 1000,
+) -> int:
+    """Append one event per (record, changes) to the chain, written in bulk.
+
+    The events and their digests are the same as ``record_audit_event`` would write one by
+    one; only the inserts are batched. Returns how many events were written.
+    """
+    written = 0
+    with audit_batch():
+        tip = _batch_tip.get()
+        assert tip is not None  # audit_batch() set it
+        label = _actor_label(actor)
+        user = user_of(actor)
+        pending: list[AuditEvent] = []
+        for obj, changes in items:
+            at = timezone.now()
+            model_label = obj._meta.label_lower
+            clean = json.loads(json.dumps(changes, default=json_ready))
+            digest = event_digest(
+                previous_hash=tip.hash,
+                at=at,
+                actor_label=label,
+                action=action,
+                model=model_label,
+                object_id=str(obj.pk),
+                changes=clean,
+                reason=reason,
+            )
+            pending.append(
+                AuditEvent(
+                    at=at,
+                    actor=user,
+                    actor_label=label,
+                    action=action,
+                    model=model_label,
+                    object_id=str(obj.pk),
+                    changes=clean,
+                    reason=reason,
+                    previous_hash=tip.hash,
+                    hash=digest,
+                )
+            )
+            tip.hash = digest
+            tip.length += 1
+            if len(pending) >= batch_size:
+                AuditEvent.objects.bulk_create(pending)
+                written += len(pending)
+                pending = []
+        if pending:
+            AuditEvent.objects.bulk_create(pending)
+            written += len(pending)
+    return written
+
+
 def _unique_clashes(obj: models.Model, excluded: set[str]) -> dict[str, list[str]]:
     """Unique values already held by another record, retracted ones included."""
     model = type(obj)

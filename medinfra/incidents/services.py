@@ -19,6 +19,7 @@ from medinfra.core.services import (
     create_record,
     diff,
     record_audit_event,
+    record_audit_events,
     snapshot,
     user_of,
     validate,
@@ -411,15 +412,23 @@ def record_incidents_bulk(
             ),
             batch_size=500,
         )
-        for _, incident, types, affected, sources in accepted:
-            after = snapshot(incident)
-            after.update(
-                {"attack_types": types, "resources": affected, "sources": [s.pk for s in sources]}
-            )
-            record_audit_event(
-                actor=actor, action=AuditEvent.Action.CREATE, obj=incident, changes={"after": after}
-            )
+        record_audit_events(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            items=(
+                (incident, {"after": _created_snapshot(incident, types, affected, sources)})
+                for _, incident, types, affected, sources in accepted
+            ),
+        )
     return results
+
+
+def _created_snapshot(
+    incident: Incident, types: list[str], affected: list[str], sources: list[Source]
+) -> dict[str, Any]:
+    after = snapshot(incident)
+    after.update({"attack_types": types, "resources": affected, "sources": [s.pk for s in sources]})
+    return after
 
 
 def _external_ids_taken(ids: list[str]) -> set[str]:

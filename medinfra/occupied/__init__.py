@@ -1,0 +1,1 @@
+"""Occupied territory: pressure on health care and the contact log with facilities there."""

@@ -1,0 +1,1 @@
+"""Reporters' web forms with server-side drafts, and the verifiers' queue."""

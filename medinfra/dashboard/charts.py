@@ -19,11 +19,11 @@ BOTTOM = 36
 
 @dataclass(frozen=True)
 class Series:
-    """One named series of values, one per month; `key` names it in CSS and CSV."""
+    """One named series of values, one per month (None: nothing known yet); `key` names it."""
 
     key: str
     label: str
-    values: Sequence[int]
+    values: Sequence[int | None]
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,7 @@ def _chart(
 
 def stacked_bar_chart(title: str, months: Sequence[dt.date], series: Sequence[Series]) -> Chart:
     """One bar per month, the series stacked in order from the bottom."""
-    totals = [sum(s.values[i] for s in series) for i in range(len(months))]
+    totals = [sum(s.values[i] or 0 for s in series) for i in range(len(months))]
     if not months or not any(totals):
         return _chart(title, series)
     _, y_ticks, scale = _y_axis(max(totals))
@@ -176,8 +176,10 @@ def stacked_bar_chart(title: str, months: Sequence[dt.date], series: Sequence[Se
 
 
 def line_chart(title: str, months: Sequence[dt.date], series: Sequence[Series]) -> Chart:
-    """One line per series over the months, each point at the month's end."""
-    largest = max((max(s.values, default=0) for s in series), default=0)
+    """One line per series over the months, each point at the month's end; None leaves no point."""
+    largest = max(
+        (max((v for v in s.values if v is not None), default=0) for s in series), default=0
+    )
     if not months or largest == 0:
         return _chart(title, series)
     _, y_ticks, scale = _y_axis(largest)
@@ -189,6 +191,7 @@ def line_chart(title: str, months: Sequence[dt.date], series: Sequence[Series]) 
             points=" ".join(
                 f"{LEFT + (i + 1) * slot:.1f},{HEIGHT - BOTTOM - value * scale:.1f}"
                 for i, value in enumerate(s.values)
+                if value is not None
             ),
         )
         for style, s in enumerate(series)

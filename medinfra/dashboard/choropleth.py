@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,6 +28,8 @@ class Metric:
     name: str
     is_damage: bool
     value: Callable[[RegionFigures], int | None]
+    # Values that are not in the headline (money of recovery projects) are passed in by region.
+    is_money: bool = False
 
     @property
     def label(self) -> str:
@@ -69,6 +71,13 @@ METRICS: dict[str, Metric] = {
             False,
             lambda figures: figures.attacks.verified,
         ),
+        Metric(
+            "funding_gap",
+            gettext_noop("Funding gap of recovery projects, US$"),
+            False,
+            lambda figures: None,
+            is_money=True,
+        ),
     )
 }
 DEFAULT_METRIC = "damaged"
@@ -109,6 +118,13 @@ class RegionMap:
     areas: list[Area]
     legend: list[LegendEntry]
     attribution: str
+    # (region name, link, value as text): the table that says what the map shows, drawn under
+    # the map for a metric the table of regions does not hold.
+    rows: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def has_own_table(self) -> bool:
+        return METRICS[self.metric].is_money
 
 
 def map_file(country: str) -> Path | None:
@@ -283,19 +299,35 @@ def _main_region(regions: list[RegionFigures]) -> RegionFigures:
 
 
 def region_map(
-    figures: Headline, *, metric: str, link: Callable[[Region], str]
+    figures: Headline,
+    *,
+    metric: str,
+    link: Callable[[Region], str],
+    by_region: dict[str, int | None] | None = None,
 ) -> RegionMap | None:
-    """The map of the headline's regions shaded by the metric, or None without a map file."""
+    """The map of the headline's regions shaded by the metric, or None without a map file.
+
+    A money metric takes its values from ``by_region`` (region code → whole US dollars, None
+    where an exchange rate is missing); a region missing there has 0.
+    """
     view_box, country_shapes = shapes(figures.country)
     if not country_shapes:
         return None
     chosen = METRICS[metric]
+    if chosen.is_money:
+        amounts = by_region or {}
+
+        def value_of(row: RegionFigures) -> int | None:
+            return amounts.get(row.region.code, 0)
+
+    else:
+        value_of = chosen.value
     by_shape: dict[str, list[RegionFigures]] = {}
     for row in figures.regions:
         by_shape.setdefault(row.region.svg_id, []).append(row)
     values: dict[str, int | None] = {}
     for svg_id, rows in by_shape.items():
-        known = [v for v in (chosen.value(r) for r in rows) if v is not None]
+        known = [v for v in (value_of(r) for r in rows) if v is not None]
         values[svg_id] = sum(known) if known else None
     limits = class_limits(max((v for v in values.values() if v), default=0))
     areas = []
@@ -308,7 +340,11 @@ def region_map(
         name = names.join(r.region.name for r in shared)
         hatched = any(not r.is_assessable for r in shared)
         if value is None:
-            text = _("not assessable")
+            text = (
+                _("unknown: an exchange rate is missing")
+                if chosen.is_money
+                else _("not assessable")
+            )
         else:
             text = _number(value)
             if hatched:
@@ -344,4 +380,16 @@ def region_map(
         areas=areas,
         legend=legend,
         attribution=map_attribution(figures.country),
+        rows=[
+            (
+                r.region.name,
+                link(r.region),
+                (
+                    _("unknown: an exchange rate is missing")
+                    if (v := value_of(r)) is None
+                    else _number(v)
+                ),
+            )
+            for r in figures.regions
+        ],
     )

@@ -16,5 +16,6 @@ urlpatterns = [
     path("charts/attacks-by-month.csv", downloads.attacks_csv, name="attacks_csv"),
     path("charts/damage-by-month.csv", downloads.damage_csv, name="damage_csv"),
     path("charts/regions.csv", downloads.regions_csv, name="regions_csv"),
+    path("charts/reported-figures-by-month.csv", downloads.reported_csv, name="reported_csv"),
     path("bulletin.txt", bulletin, name="bulletin"),
 ]

@@ -251,3 +251,70 @@ def region_index(countries: list[str]) -> RegionIndex:
     if not regions:
         return RegionIndex.packaged(countries)
     return RegionIndex(regions, packaged_aliases())
+
+
+# -- published figures over time -----------------------------------------------------------------
+
+# The national figures the home page follows over time: what the sources said, month by month.
+TREND_METRICS: tuple[str, ...] = (
+    Metric.FACILITIES_DAMAGED_OR_DESTROYED,
+    Metric.FACILITIES_DESTROYED,
+    Metric.FACILITIES_RESTORED,
+    Metric.ATTACKS_RECORDED,
+    Metric.AMBULANCES_LOST,
+)
+
+
+@dataclass(frozen=True)
+class PublishedMonth:
+    """The latest national figure published for each metric, as of a month's end."""
+
+    month: dt.date
+    values: dict[str, int | None]
+
+
+@dataclass(frozen=True)
+class PublishedSeries:
+    """Months of published figures, for the metrics some source has published."""
+
+    metrics: list[str]
+    months: list[PublishedMonth]
+
+
+def _month_end(month: dt.date) -> dt.date:
+    following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
+def published_by_month(
+    *, country: str, as_of: dt.date, metrics: tuple[str, ...] = TREND_METRICS
+) -> PublishedSeries:
+    """For each month up to ``as_of``, the newest figure the sources had published per metric.
+
+    A figure counts from the date it describes; where two describe the same date, the one
+    entered last wins. A month before a metric's first figure has no value (None), never 0.
+    """
+    figures = list(
+        _current_figures()
+        .filter(country=country.upper(), region__isnull=True, metric__in=metrics)
+        .filter(as_of__lte=as_of)
+        .order_by("as_of", "id")
+        .values_list("metric", "as_of", "value")
+    )
+    present = [m for m in metrics if any(f[0] == m for f in figures)]
+    if not figures:
+        return PublishedSeries(metrics=[], months=[])
+    month = figures[0][1].replace(day=1)
+    last = as_of.replace(day=1)
+    latest: dict[str, int | None] = dict.fromkeys(present)
+    months: list[PublishedMonth] = []
+    index = 0
+    while month <= last:
+        end = min(_month_end(month), as_of)
+        while index < len(figures) and figures[index][1] <= end:
+            metric, _day, value = figures[index]
+            latest[metric] = int(value)
+            index += 1
+        months.append(PublishedMonth(month=month, values=dict(latest)))
+        month = _month_end(month) + dt.timedelta(days=1)
+    return PublishedSeries(metrics=present, months=months)

@@ -441,8 +441,10 @@ WARM = 2
 @pytest.mark.parametrize(
     ("url", "cold", "warm"),
     [
-        ("/", 16, WARM),
-        ("/?as_of=2023-01-01&metric=attacks", 16, WARM),
+        ("/", 17, WARM),
+        ("/?as_of=2023-01-01&metric=attacks", 17, WARM),
+        ("/?metric=funding_gap", 20, WARM),
+        ("/charts/reported-figures-by-month.csv", 3, WARM),
         ("/regions/", 7, WARM),
         ("/regions/UA-63/", 31, WARM + 1),
         ("/regions/UA-09/", 24, WARM + 1),

@@ -21,7 +21,7 @@ from medinfra.dashboard.queries import (
     cached_damage_by_month,
     cached_headline,
 )
-from medinfra.dashboard.views.pages import site_country
+from medinfra.dashboard.views.pages import cached_published, site_country
 from medinfra.facilities.queries import DamageCounts
 from medinfra.geography.models import Region
 from medinfra.geography.queries import region_by_code
@@ -174,5 +174,30 @@ def regions_csv(request: HttpRequest) -> HttpResponse:
                 figures.synthetic,
             ]
             for r in figures.regions
+        ),
+    )
+
+
+def reported_csv(request: HttpRequest) -> HttpResponse:
+    """The national figures the sources published, latest at each month's end: the chart's data."""
+    form = DownloadForm(request.GET)
+    if not form.is_valid():
+        return _bad_request(form)
+    country, as_of, region = _place(form)
+    if region is not None:
+        form.add_error("region", gettext_lazy("Published figures are followed for the country."))
+        return _bad_request(form)
+    series = cached_published(version=data_version(), country=country, as_of=as_of)
+    synthetic = DatasetInfo.current().is_synthetic
+    return _csv(
+        _file_name("reported-figures-by-month", as_of, None),
+        ["month", *series.metrics, "synthetic_demo_data"],
+        (
+            [
+                m.month.strftime("%Y-%m"),
+                *("" if m.values[k] is None else m.values[k] for k in series.metrics),
+                synthetic,
+            ]
+            for m in series.months
         ),
     )

@@ -41,10 +41,13 @@ from medinfra.facilities.queries import (
     restorations_of,
 )
 from medinfra.facilities.schemas import AssessmentPublic, RestorationPublic
+from medinfra.figures.models import Metric as FigureMetric
+from medinfra.figures.queries import PublishedSeries, published_by_month
 from medinfra.geography.models import Region
 from medinfra.geography.queries import region_by_code
 from medinfra.incidents.models import AttackType
 from medinfra.incidents.queries import MonthlyAttacks, verified_incidents
+from medinfra.recovery.queries.funding import funding_overview
 from medinfra.vehicles.queries import vehicles_with_losses
 
 ATTACK_TYPES_DRAWN = 4
@@ -83,7 +86,7 @@ class Trend:
 
     chart: Chart
     columns: list[str]
-    rows: list[tuple[str, list[int]]]
+    rows: list[tuple[str, list[int | None]]]
     csv_url: str
 
 
@@ -153,6 +156,41 @@ def damage_trend(series: list[MonthlyDamage], csv_url: str) -> Trend:
         rows=[
             (month_label(m.month), [getattr(m.counts, key) for key, _name in DAMAGE_SERIES])
             for m in series
+        ],
+        csv_url=csv_url,
+    )
+
+
+def cached_published(*, version: int, country: str, as_of: dt.date) -> PublishedSeries:
+    """published_by_month() for a country, cached by data version."""
+    return cached(
+        "published-by-month",
+        lambda: published_by_month(country=country, as_of=as_of),
+        version=version,
+        as_of=as_of,
+        country=country,
+    )
+
+
+def reported_trend(series: PublishedSeries, csv_url: str) -> Trend | None:
+    """What the sources published over time: the latest national figure at each month's end."""
+    if not series.metrics:
+        return None
+    labels = [str(FigureMetric(m).label) for m in series.metrics]
+    chart = line_chart(
+        _("Figures published by the sources: the latest at the end of each month"),
+        [m.month for m in series.months],
+        [
+            Series(key=metric, label=label, values=[m.values[metric] for m in series.months])
+            for metric, label in zip(series.metrics, labels, strict=True)
+        ],
+    )
+    return Trend(
+        chart=chart,
+        columns=[label[:1].upper() + label[1:] for label in labels],
+        rows=[
+            (month_label(m.month), [m.values[metric] for metric in series.metrics])
+            for m in series.months
         ],
         csv_url=csv_url,
     )
@@ -254,12 +292,27 @@ def home(request: HttpRequest) -> HttpResponse:
     figures = cached_headline(version=version, country=country, as_of=as_of)
     shaded = cached(
         f"map-{metric}",
-        lambda: region_map(figures, metric=metric, link=lambda r: region_url(r, as_of)),
+        lambda: region_map(
+            figures,
+            metric=metric,
+            link=lambda r: region_url(r, as_of),
+            by_region=funding_gaps(country, as_of) if METRICS[metric].is_money else None,
+        ),
         version=version,
         as_of=as_of,
         country=country,
     )
     attacks, damage = trends(version=version, country=country, as_of=as_of)
+    reported = cached(
+        "reported-trend",
+        lambda: reported_trend(
+            cached_published(version=version, country=country, as_of=as_of),
+            _csv_url("reported_csv", as_of, None),
+        ),
+        version=version,
+        as_of=as_of,
+        country=country,
+    )
     context = {
         "form": form,
         "figures": figures,
@@ -271,11 +324,26 @@ def home(request: HttpRequest) -> HttpResponse:
         "metric": metric,
         "attacks": attacks,
         "damage": damage,
+        "reported": reported,
         "sources": cached_figure_sources(version=version, country=country, as_of=as_of),
         "regions_csv": _csv_url("regions_csv", as_of, None),
         "region_links": {r.region.code: region_url(r.region, as_of) for r in figures.regions},
     }
     return render(request, "dashboard/home.html", context)
+
+
+def funding_gaps(country: str, as_of: dt.date) -> dict[str, int | None]:
+    """Each region's funding gap of recovery projects as of a day, in whole US dollars.
+
+    None where an amount could not be converted: a partial sum would understate the gap.
+    """
+    overview = funding_overview(as_of=as_of, country=country)
+    return {
+        row.region.code: (
+            int(row.totals.gap.usd.to_integral_value()) if row.totals.is_complete else None
+        )
+        for row in overview.regions
+    }
 
 
 def _metric_links(request: HttpRequest, current: str) -> list[tuple[str, str, bool]]:

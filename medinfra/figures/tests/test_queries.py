@@ -209,3 +209,40 @@ def test_the_index_reads_the_ledger_once_and_each_counting_rule_once(
     # the date of the latest figures and today.
     with django_assert_num_queries(8):
         metric_summaries(country="UA", today=D(2025, 1, 1))
+
+
+# -- published figures over time ---------------------------------------------------------------
+
+
+def test_published_figures_by_month_carry_the_latest_forward_and_start_empty(figure: Any) -> None:
+    from medinfra.figures.queries import published_by_month
+
+    figure("facilities_destroyed", 100, D(2022, 3, 20))
+    figure("facilities_destroyed", 120, D(2022, 5, 2))
+    figure("facilities_destroyed", 125, D(2022, 5, 2))  # same day, entered later: wins
+    figure("attacks_recorded", 40, D(2022, 4, 30))
+    figure("attacks_recorded", 999, D(2022, 4, 30), region="UA-63")  # a region's: not national
+    figure("hospitals_closed", 7, D(2022, 4, 1))  # not followed over time
+    figure("facilities_destroyed", 200, D(2022, 7, 1))  # after the date asked: not yet known
+
+    series = published_by_month(country="UA", as_of=D(2022, 6, 15))
+
+    assert series.metrics == ["facilities_destroyed", "attacks_recorded"]
+    assert [(m.month, m.values) for m in series.months] == [
+        (D(2022, 3, 1), {"facilities_destroyed": 100, "attacks_recorded": None}),
+        (D(2022, 4, 1), {"facilities_destroyed": 100, "attacks_recorded": 40}),
+        (D(2022, 5, 1), {"facilities_destroyed": 125, "attacks_recorded": 40}),
+        (D(2022, 6, 1), {"facilities_destroyed": 125, "attacks_recorded": 40}),
+    ]
+
+
+def test_figures_of_a_retracted_source_leave_the_series(
+    figure: Any, make_source: Any, actor: Any
+) -> None:
+    from medinfra.figures.queries import published_by_month
+
+    withdrawn = make_source(publisher="Withdrawn")
+    figure("facilities_destroyed", 100, D(2022, 3, 20), source=withdrawn)
+    retract_record(withdrawn, actor=actor, reason="The publisher withdrew the report.")
+
+    assert published_by_month(country="UA", as_of=D(2022, 6, 15)).months == []

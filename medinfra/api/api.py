@@ -14,6 +14,7 @@ from medinfra.api.parser import SafeParser
 from medinfra.api.schemas import ErrorOut
 from medinfra.dashboard.api import router as figures_router
 from medinfra.facilities.api import router as facilities_router
+from medinfra.figures.api import router as reported_figures_router
 from medinfra.geography.api import router as geography_router
 from medinfra.incidents.api import router as incidents_router
 from medinfra.partnerships.api import router as partnerships_router
@@ -100,6 +101,7 @@ api.add_router("", vehicles_router)
 api.add_router("", recovery_router)
 api.add_router("", partnerships_router)
 api.add_router("", figures_router)
+api.add_router("", reported_figures_router)
 
 
 @api.get("/docs/assets/{name}", include_in_schema=False, url_name=ASSET_URL_NAME)

@@ -19,6 +19,7 @@ from medinfra.core.roles import Role, has_role
 from medinfra.exchange.models import ImportRun
 from medinfra.exchange.schemas import DATA_LICENCE, TABLES, Table, described_columns
 from medinfra.facilities.models import Assessment, Facility, Restoration
+from medinfra.figures.queries import current_figures
 from medinfra.geography.models import Region
 from medinfra.incidents.models import Incident, IncidentAttackType, IncidentResource
 from medinfra.incidents.queries import public_incidents
@@ -60,9 +61,7 @@ def _public_queryset(kind: str) -> QuerySet[Any]:
         ),
     }
     if kind == "figures":
-        from medinfra.figures.models import ReportedFigure
-
-        return ReportedFigure.objects.select_related("region", "source").order_by("pk")
+        return current_figures().order_by("pk")
     return querysets[kind].order_by("pk")
 
 

@@ -618,6 +618,7 @@ TABLES_LIST: list[Table] = [
         ReportedFigure,
         None,
         [
+            _id("#meta+figure+id", _("identifier of the figure."), kept=False),
             C("metric", "#indicator+code", _("what was counted"), required=True),
             C("value", "#indicator+num", _("the number published"), required=True),
             C("qualifier", "#indicator+qualifier", _("how the source qualified the number")),
@@ -643,6 +644,12 @@ TABLES_LIST: list[Table] = [
             ),
             C("attributed_to", "#org+attributed", _("who the source says gave the number")),
             C("span", "#meta+span", _("the exact text the figure was read from")),
+            C(
+                "is_synthetic",
+                "#meta+synthetic",
+                _("true when the figure's source is synthetic demo data"),
+                BOOLEAN,
+            ),
         ],
         depends_on=("sources",),
     ),

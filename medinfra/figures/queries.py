@@ -145,7 +145,7 @@ class TimelineEntry:
         return agrees(self.qualifier, self.value, self.registry.value)
 
 
-def _current_figures() -> QuerySet[ReportedFigure]:
+def current_figures() -> QuerySet[ReportedFigure]:
     # A figure whose source was retracted is withdrawn with it.
     return ReportedFigure.objects.filter(source__retracted_at__isnull=True).select_related(
         "source", "region", "region__country"
@@ -181,7 +181,7 @@ def metric_timeline(
     metric: str, *, country: str | None = None, region: Region | None = None
 ) -> list[TimelineEntry]:
     """Every source's figures of one metric, oldest first, each beside the registry's count."""
-    figures = _current_figures().filter(metric=metric)
+    figures = current_figures().filter(metric=metric)
     if country:
         figures = figures.filter(country=country.upper())
     if region is not None:
@@ -207,7 +207,7 @@ def metric_summaries(*, country: str, today: dt.date | None = None) -> list[Metr
     registry = RegistryCounts()
     by_metric: dict[str, list[ReportedFigure]] = {}
     for figure in (
-        _current_figures().filter(country=country, region__isnull=True).order_by("as_of", "id")
+        current_figures().filter(country=country, region__isnull=True).order_by("as_of", "id")
     ):
         by_metric.setdefault(figure.metric, []).append(figure)
     summaries = []
@@ -227,7 +227,7 @@ def metric_summaries(*, country: str, today: dt.date | None = None) -> list[Metr
 
 def figures_of_source(source_id: int) -> QuerySet[ReportedFigure]:
     """The figures entered from one source (for its reviewer), in the order of the text."""
-    return _current_figures().filter(source_id=source_id).order_by("id")
+    return current_figures().filter(source_id=source_id).order_by("id")
 
 
 def region_index(countries: list[str]) -> RegionIndex:
@@ -295,7 +295,7 @@ def published_by_month(
     entered last wins. A month before a metric's first figure has no value (None), never 0.
     """
     figures = list(
-        _current_figures()
+        current_figures()
         .filter(country=country.upper(), region__isnull=True, metric__in=metrics)
         .filter(as_of__lte=as_of)
         .order_by("as_of", "id")

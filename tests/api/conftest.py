@@ -88,6 +88,7 @@ class World:
     project: Any
     funding: Any
     agreement: Any
+    figure: Any
 
 
 @pytest.fixture
@@ -177,6 +178,16 @@ def world(
         programme="International Medical Partnership",
         areas=["rehabilitation"],
     )
+    from medinfra.figures.services import record_figure
+
+    figure = record_figure(
+        actor=actor,
+        metric="facilities_destroyed",
+        value=150,
+        as_of=D(2023, 2, 20),
+        country="UA",
+        source=sources[0],
+    )
     return World(
         sources=sources,
         kharkiv=kharkiv,
@@ -193,6 +204,7 @@ def world(
         project=project,
         funding=funding,
         agreement=agreement,
+        figure=figure,
     )
 
 

@@ -44,6 +44,7 @@ def concrete(path: str, world: World, method: str) -> str:
         "project_id": world.project.pk,
         "funding_id": world.funding.pk,
         "agreement_id": world.agreement.pk,
+        "figure_id": world.figure.pk,
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)
 

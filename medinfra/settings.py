@@ -75,6 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "medinfra.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages are compressed here (WhiteNoise compresses static files ahead of time); Django
     # masks the CSRF token and pads the gzip header, which defeats BREACH.

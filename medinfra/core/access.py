@@ -14,11 +14,13 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from medinfra.core.roles import Role, has_role
 
 View = Callable[..., HttpResponse]
+StrOrPromise = str | Promise
 
 
 def holds_any(user: Any, roles: tuple[Role, ...]) -> bool:
@@ -59,7 +61,7 @@ def refusal(request: HttpRequest, roles: tuple[Role, ...]) -> HttpResponse:
     return response
 
 
-def _role_names() -> dict[Role, str]:
+def _role_names() -> dict[Role, StrOrPromise]:
     from django.utils.translation import gettext_lazy
 
     return {

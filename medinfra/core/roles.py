@@ -27,3 +27,11 @@ def has_role(user: AbstractBaseUser | AnonymousUser | None, role: Role) -> bool:
     if getattr(user, "is_superuser", False):
         return True
     return bool(user.groups.filter(name=role.value).exists())  # type: ignore[attr-defined]
+
+
+def grant(user: AbstractBaseUser, *roles: Role) -> AbstractBaseUser:
+    """Give a user roles (creating the role groups if needed); returns the user."""
+    ensure_role_groups()
+    for role in roles:
+        user.groups.add(Group.objects.get(name=role.value))  # type: ignore[attr-defined]
+    return user

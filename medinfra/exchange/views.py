@@ -12,7 +12,6 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    HttpResponseForbidden,
     JsonResponse,
     StreamingHttpResponse,
 )
@@ -21,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from medinfra.core.access import refusal
 from medinfra.core.roles import Role, has_role
 from medinfra.exchange.forms import MappingForm, UploadForm
 from medinfra.exchange.models import ImportRun, RunStatus
@@ -102,7 +102,7 @@ def dictionary(request: HttpRequest, kind: str) -> StreamingHttpResponse:
 
 
 def may_import(user: Any) -> bool:
-    return bool(user.is_active and (user.is_staff or has_role(user, Role.REPORTER)))
+    return has_role(user, Role.REPORTER) or has_role(user, Role.ADMINISTRATOR)
 
 
 def importer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -111,7 +111,7 @@ def importer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     @wraps(view)
     def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not may_import(request.user):
-            return HttpResponseForbidden(_("Imports are for staff and reporters only."))
+            return refusal(request, (Role.REPORTER, Role.ADMINISTRATOR))
         return view(request, *args, **kwargs)
 
     return login_required(guarded)

@@ -10,14 +10,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from medinfra.core.access import role_required
 from medinfra.core.admin import actor_of
 from medinfra.core.errors import InvalidInput
+from medinfra.core.roles import Role
 from medinfra.figures.extraction import Candidate, extract_figures
 from medinfra.figures.extraction.text import is_ukrainian
 from medinfra.figures.forms import (
@@ -217,7 +218,7 @@ def _context(text: str, span: str, width: int = 120) -> tuple[str, str, str]:
     )
 
 
-@staff_member_required
+@role_required(Role.VERIFIER, Role.ADMINISTRATOR)
 def review(request: HttpRequest) -> HttpResponse:
     """Paste a text, see its candidate figures, confirm, correct or drop each, enter them."""
     regions = region_choices()
@@ -312,7 +313,7 @@ def _review_page(
     )
 
 
-@staff_member_required
+@role_required(Role.VERIFIER, Role.ADMINISTRATOR)
 def reviewed(request: HttpRequest, source_id: int) -> HttpResponse:
     """The figures just entered from a source."""
     figures = list(figures_of_source(source_id))

@@ -94,7 +94,7 @@ def may_coordinate(user: AbstractBaseUser | AnonymousUser | None) -> bool:
     """Coordinators and staff enter projects, funding, rates, weights and agreements."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    return has_role(user, Role.COORDINATOR) or bool(getattr(user, "is_staff", False))
+    return has_role(user, Role.COORDINATOR)
 
 
 def _refusal(request: HttpRequest) -> HttpResponse | None:

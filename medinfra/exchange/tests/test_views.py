@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from medinfra.core.roles import Role, grant
 from medinfra.exchange.models import ImportRun, RunStatus
 from medinfra.facilities.models import Facility
 
@@ -32,6 +33,7 @@ def staff(en_client: Client) -> Client:
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.create_user(username="staff", is_staff=True)
+    grant(user, Role.REPORTER)
     en_client.force_login(user)
     return en_client
 
@@ -255,7 +257,7 @@ def test_a_run_started_from_the_page_runs_in_the_background(settings: Any, tmp_p
     settings.MEDINFRA_IMPORT_IN_BACKGROUND = True
     load_country("UA", actor=system_actor())
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(get_user_model().objects.create_user(username="bg", is_staff=True))
+    client.force_login(grant(get_user_model().objects.create_user(username="bg"), Role.REPORTER))
     upload(client, FACILITIES_CSV)
     run = ImportRun.objects.get()
     fields = {f"column_{i}": n for i, n in enumerate(["id", "name_uk", "kind", "region", "beds"])}
@@ -279,5 +281,5 @@ def test_the_pages_speak_ukrainian(ua: Any) -> None:
     client = Client(HTTP_ACCEPT_LANGUAGE="uk")
     assert "Відкриті дані" in client.get("/data/").content.decode()
     assert "Ліцензія даних" in client.get("/data/licence/").content.decode()
-    client.force_login(get_user_model().objects.create_user(username="uk", is_staff=True))
+    client.force_login(grant(get_user_model().objects.create_user(username="uk"), Role.REPORTER))
     assert "Імпортувати файл" in client.get("/imports/").content.decode()

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from medinfra.core.roles import Role, grant
 from medinfra.core.services import retract_record
 from medinfra.figures.models import ReportedFigure
 from medinfra.figures.services import record_figure
@@ -27,11 +28,8 @@ TEXT = (
 
 @pytest.fixture
 def staff_client(client: Client, django_user_model: Any, ua: Any) -> Client:
-    client.force_login(
-        django_user_model.objects.create_user(
-            username="editor", password="x-unused-x-editor", is_staff=True
-        )
-    )
+    editor = django_user_model.objects.create_user(username="editor", password="x-unused-x-editor")
+    client.force_login(grant(editor, Role.VERIFIER))
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
 
@@ -180,12 +178,13 @@ def decisions(initials: list[dict[str, Any]], **changes: dict[str, str]) -> dict
     return data
 
 
-def test_the_reviewer_s_page_is_for_staff_only(client: Client, django_user_model: Any) -> None:
+def test_the_reviewer_s_page_is_for_verifiers_only(client: Client, django_user_model: Any) -> None:
     url = reverse("figures:review")
-    assert client.get(url).status_code == 302
-    client.force_login(django_user_model.objects.create_user(username="public", password="x-1-x"))
-    assert client.get(url).status_code == 302
-    assert client.post(url, source_fields(step="read")).status_code == 302
+    assert client.get(url).status_code == 302  # anonymous: to the sign-in page
+    reporter = django_user_model.objects.create_user(username="public", password="x-1-x")
+    client.force_login(grant(reporter, Role.REPORTER))
+    assert client.get(url).status_code == 403
+    assert client.post(url, source_fields(step="read")).status_code == 403
     assert not Source.all_objects.exists()
 
 

@@ -256,12 +256,12 @@ def test_entry_pages_send_visitors_to_sign_in_and_refuse_users_without_the_role(
     assert refused.status_code == 403
 
 
-def test_staff_may_coordinate_without_the_role(
+def test_the_staff_flag_alone_does_not_make_a_coordinator(
     client: Client, ua: Any, django_user_model: Any
 ) -> None:
     staff = django_user_model.objects.create_user(username="staff", password="x-1", is_staff=True)
 
-    assert _signed_in(client, staff).get(reverse("recovery:project_new")).status_code == 200
+    assert _signed_in(client, staff).get(reverse("recovery:project_new")).status_code == 403
 
 
 def test_stage_and_funding_pages_need_the_role_too(

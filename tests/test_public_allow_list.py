@@ -6,11 +6,13 @@ from decimal import Decimal
 import pytest
 
 from medinfra.facilities.schemas import AssessmentPublic, FacilityPublic, RestorationPublic
+from medinfra.figures.schemas import FigurePublic
 from medinfra.geography.queries import region_by_code
 from medinfra.geography.schemas import RegionPublic
 from medinfra.geography.services import set_access_status
 from medinfra.incidents.schemas import IncidentPublic
 from medinfra.incidents.services import set_verification
+from medinfra.occupied.schemas import OccupiedCountPublic, OccupiedMonthPublic
 from medinfra.partnerships.schemas import AgreementPublic
 from medinfra.recovery.schemas import FundingPublic, PartnerPublic, ProjectPublic
 from medinfra.sources.schemas import SourcePublic
@@ -29,6 +31,9 @@ SCHEMAS = [
     ProjectPublic,
     FundingPublic,
     AgreementPublic,
+    FigurePublic,
+    OccupiedCountPublic,
+    OccupiedMonthPublic,
 ]
 NEVER_PUBLIC = {
     "description",
@@ -40,6 +45,14 @@ NEVER_PUBLIC = {
     "retraction_reason",
     "note",
     "external_id",
+    "persons",
+    "settlement_in_occupied_territory",
+    "contact_name",
+    "contact_details",
+    "summary",
+    "original_name",
+    "storage_name",
+    "sha256",
 }
 
 

@@ -17,5 +17,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from medinfra.core import auth, checks  # noqa: F401 - register checks and signals
+        from medinfra.core.crypto import require_key_in_production
 
-        post_migrate.connect(_create_role_groups, sender=self)
+        # Names and contacts of persons are encrypted at rest: no key, no production start.
+        require_key_in_production()
+        # Every app's post-migrate: the groups get each app's permissions once they exist.
+        post_migrate.connect(_create_role_groups, dispatch_uid="medinfra-role-groups")

@@ -65,13 +65,15 @@ def check_encryption_key(app_configs: Any, **kwargs: Any) -> list[Error | Warnin
         return [
             Error(
                 "MEDINFRA_ENCRYPTION_KEY is not set: personal data cannot be kept encrypted.",
-                hint="Set it to a key generated for this deployment.",
+                hint="Set it to a key made by `medinfra encryption generate-key`.",
                 id="medinfra.E003",
             )
         ]
     return [
         Warning(
             "MEDINFRA_ENCRYPTION_KEY is not set (fine for the demo, not for production).",
+            hint="A key kept in encryption_key under the var directory is used meanwhile; "
+            "`medinfra encryption generate-key` makes one for production.",
             id="medinfra.W002",
         )
     ]

@@ -314,14 +314,13 @@ def region_map(
     if not country_shapes:
         return None
     chosen = METRICS[metric]
+    value_of: Callable[[RegionFigures], int | None] = chosen.value
     if chosen.is_money:
         amounts = by_region or {}
 
         def value_of(row: RegionFigures) -> int | None:
             return amounts.get(row.region.code, 0)
 
-    else:
-        value_of = chosen.value
     by_shape: dict[str, list[RegionFigures]] = {}
     for row in figures.regions:
         by_shape.setdefault(row.region.svg_id, []).append(row)

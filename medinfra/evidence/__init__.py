@@ -1,1 +1,1 @@
-"""Evidence files: checked by content, hashed, kept outside the web root, stripped on the way out."""
+"""Evidence files: checked by content, hashed, kept outside the web root, stripped when copied."""

@@ -30,7 +30,7 @@ class FigurePublic(Schema):
 
     @staticmethod
     def resolve_region(obj: ReportedFigure) -> str | None:
-        return obj.region.code if obj.region_id else None
+        return obj.region.code if obj.region is not None else None
 
     @staticmethod
     def resolve_source(obj: ReportedFigure) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,7 +87,7 @@ class Trend:
 
     chart: Chart
     columns: list[str]
-    rows: list[tuple[str, list[int | None]]]
+    rows: Sequence[tuple[str, Sequence[int | None]]]
     csv_url: str
 
 

@@ -114,6 +114,15 @@ class Incident(Record):
     verified_at = models.DateTimeField(null=True, blank=True)
     external_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
     is_synthetic = models.BooleanField(default=False)
+    # A duplicate report keeps its row and history: it is retracted and points here.
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_duplicates",
+        help_text="Set when this report was merged into another incident as its duplicate.",
+    )
 
     class Meta:
         ordering = ["-occurred_on", "-id"]

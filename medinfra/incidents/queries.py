@@ -6,11 +6,17 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
 from medinfra.geography.models import Region
-from medinfra.incidents.models import Certainty, Incident, IncidentAttackType, Verification
+from medinfra.incidents.models import (
+    Certainty,
+    DatePrecision,
+    Incident,
+    IncidentAttackType,
+    Verification,
+)
 
 
 def incidents_as_of(
@@ -176,3 +182,89 @@ def verified_incidents(
         .prefetch_related("attack_types", "resources", "sources")
         .order_by("-occurred_on", "-id")
     )
+
+
+# -- possible duplicates (the verifiers' queue) ----------------------------------------------
+
+DUPLICATE_WINDOW_DAYS = 3
+
+
+def _last_day(incident: Incident) -> dt.date:
+    """The last day an incident may have happened on: with month precision, the month's end."""
+    if incident.date_precision == DatePrecision.MONTH:
+        return _next_month(incident.occurred_on.replace(day=1)) - dt.timedelta(days=1)
+    return incident.occurred_on
+
+
+def _folded(settlement: str) -> str:
+    return " ".join(settlement.split()).casefold()
+
+
+def _place_of(incident: Incident) -> str:
+    """The settlement as compared: the incident's own, else its facility's; case and
+    spacing do not count."""
+    settlement = incident.settlement.strip()
+    if not settlement and incident.facility is not None:
+        settlement = incident.facility.settlement
+    return _folded(settlement)
+
+
+def possible_duplicates(
+    incident: Incident, *, days: int = DUPLICATE_WINDOW_DAYS, limit: int = 10
+) -> list[Incident]:
+    """Other current incidents that may report the same attack, nearest in date first.
+
+    The same place: the same facility when both name one; otherwise the same region and
+    settlement (a facility's settlement stands in for a blank one; two blank settlements in
+    one region match). Dates at most ``days`` apart, a month-precision date spanning its
+    whole month. At least one attack type in common. Retracted incidents (and so incidents
+    already merged) are never offered; rejected ones are, marked by their state.
+    """
+    start = incident.occurred_on - dt.timedelta(days=days)
+    end = _last_day(incident) + dt.timedelta(days=days)
+    types = list(incident.attack_types.values_list("attack_type", flat=True))
+    if not types:
+        return []
+    when = Q(date_precision=DatePrecision.DAY, occurred_on__range=(start, end)) | Q(
+        date_precision=DatePrecision.MONTH,
+        occurred_on__gte=start.replace(day=1),
+        occurred_on__lte=end,
+    )
+    candidates = (
+        Incident.objects.filter(when)
+        .exclude(pk=incident.pk)
+        .filter(
+            Exists(
+                IncidentAttackType.objects.filter(incident=OuterRef("pk"), attack_type__in=types)
+            )
+        )
+    )
+    # Settlements are compared here, not in SQL: SQLite folds the case of ASCII letters only.
+    if incident.facility_id is not None:
+        nearby = Q(facility_id=incident.facility_id) | Q(
+            facility__isnull=True, region_id=incident.region_id
+        )
+    else:
+        nearby = Q(region_id=incident.region_id)
+    place = _place_of(incident)
+    matching = [
+        pk
+        for pk, facility_id, settlement, facility_settlement in candidates.filter(nearby)
+        .order_by()
+        .values_list("pk", "facility_id", "settlement", "facility__settlement")
+        .iterator(chunk_size=2000)
+        if (facility_id is not None and facility_id == incident.facility_id)
+        or (
+            (facility_id is None or incident.facility_id is None)
+            and _folded(settlement.strip() or facility_settlement or "") == place
+        )
+    ]
+    found = (
+        Incident.objects.filter(pk__in=matching)
+        .select_related("region", "facility", "reported_by")
+        .prefetch_related("attack_types", "resources", "sources")
+    )
+    nearest = sorted(
+        found, key=lambda other: (abs((other.occurred_on - incident.occurred_on).days), other.pk)
+    )
+    return nearest[:limit]

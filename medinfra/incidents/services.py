@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from medinfra.core.errors import Conflict, InvalidInput, field_errors
+from medinfra.core.errors import Conflict, InvalidInput, NotFound, field_errors
 from medinfra.core.models import AuditEvent
 from medinfra.core.services import (
     Actor,
@@ -20,7 +20,9 @@ from medinfra.core.services import (
     diff,
     record_audit_event,
     record_audit_events,
+    retract_record,
     snapshot,
+    update_record,
     user_of,
     validate,
 )
@@ -275,6 +277,121 @@ def update_incident_lists(
         reason=reason,
     )
     return stored
+
+
+# -- merging duplicate reports ------------------------------------------------------------------
+
+# Two reports of one attack describe the same people: the larger count of each kind is the
+# best figure both support (a sum would count the same person twice).
+MERGE_TAKES_MAXIMUM = CASUALTY_FIELDS
+# Where the kept incident says nothing, the duplicate's settlement and public text fill the gap.
+MERGE_FILLS_BLANKS = ("settlement", "public_summary")
+
+
+def _merge_changes(kept: Incident, duplicate: Incident) -> dict[str, Any]:
+    """The field changes that carry a duplicate's facts over to the incident kept."""
+    changes: dict[str, Any] = {}
+    for name in MERGE_TAKES_MAXIMUM:
+        larger = max(getattr(kept, name), getattr(duplicate, name))
+        if larger != getattr(kept, name):
+            changes[name] = larger
+    for name in MERGE_FILLS_BLANKS:
+        if not getattr(kept, name).strip() and getattr(duplicate, name).strip():
+            changes[name] = getattr(duplicate, name)
+    if kept.latitude is None and duplicate.latitude is not None:
+        changes["latitude"], changes["longitude"] = duplicate.latitude, duplicate.longitude
+    if (
+        kept.facility_id is None
+        and duplicate.facility_id is not None
+        and duplicate.region_id == kept.region_id
+    ):
+        changes["facility"] = duplicate.facility
+    text = duplicate.description.strip()
+    if text and text not in kept.description:
+        joined = f"{kept.description.rstrip()}\n\n" if kept.description.strip() else ""
+        changes["description"] = f"{joined}[#{duplicate.pk}] {text}"
+    return changes
+
+
+@transaction.atomic
+def merge_incidents(
+    kept: Incident,
+    duplicate: Incident,
+    *,
+    actor: Actor,
+    reason: str = "",
+    kept_version: int | None = None,
+    duplicate_version: int | None = None,
+) -> Incident:
+    """Fold a duplicate report into the incident kept; the duplicate is retracted, not lost.
+
+    The kept incident gains the duplicate's attack types, resources and sources (unions), the
+    larger of each casualty count, and its place and texts where the kept one has none; its
+    verification state and certainty stay as they are. The duplicate keeps its row and its
+    history, points to the kept incident and is retracted with the reason "merged into #N",
+    so it leaves every count. Both records' audit trails say what happened.
+    """
+    if kept.pk == duplicate.pk:
+        raise InvalidInput({"duplicate": "An incident cannot be merged into itself."})
+    # Lock both rows in one order, so two merges of the same pair cannot deadlock.
+    locked = {
+        i.pk: i
+        for i in Incident.all_objects.select_for_update()
+        .filter(pk__in=[kept.pk, duplicate.pk])
+        .order_by("pk")
+    }
+    if len(locked) < 2:
+        raise NotFound("One of the incidents to merge does not exist.")
+    stored_kept, stored_duplicate = locked[kept.pk], locked[duplicate.pk]
+    for stored, expected in ((stored_kept, kept_version), (stored_duplicate, duplicate_version)):
+        if stored.is_retracted:
+            merged = f" (merged into #{stored.merged_into_id})" if stored.merged_into_id else ""
+            raise Conflict(f"Incident {stored.pk} is retracted{merged} and cannot be merged.")
+        if expected is not None and stored.version != expected:
+            raise Conflict(
+                f"Incident {stored.pk} was changed by someone else (version {stored.version}, "
+                f"you compared version {expected}): reload both and decide again."
+            )
+    if actor is not None and actor.pk in (
+        stored_kept.reported_by_id,
+        stored_duplicate.reported_by_id,
+    ):
+        raise Conflict("Nobody merges their own report: ask another verifier.")
+    note = reason.strip()
+    kept_reason = f"merged #{stored_duplicate.pk} into it" + (f": {note}" if note else "")
+    changes = _merge_changes(stored_kept, stored_duplicate)
+    if changes:
+        update_record(stored_kept, actor=actor, changes=changes, reason=kept_reason)
+    update_incident_lists(
+        stored_kept,
+        actor=actor,
+        attack_types=sorted(
+            {*stored_kept.attack_types.values_list("attack_type", flat=True)}
+            | {*stored_duplicate.attack_types.values_list("attack_type", flat=True)}
+        ),
+        resources=sorted(
+            {*stored_kept.resources.values_list("resource", flat=True)}
+            | {*stored_duplicate.resources.values_list("resource", flat=True)}
+        ),
+        sources=list(
+            Source.all_objects.filter(
+                incidents__in=[stored_kept.pk, stored_duplicate.pk]
+            ).distinct()
+        ),
+        reason=kept_reason,
+    )
+    update_record(
+        stored_duplicate,
+        actor=actor,
+        changes={"merged_into": stored_kept},
+        reason=f"merged into #{stored_kept.pk}" + (f": {note}" if note else ""),
+    )
+    retract_record(
+        stored_duplicate,
+        actor=actor,
+        reason=f"merged into #{stored_kept.pk}" + (f": {note}" if note else ""),
+    )
+    return Incident.all_objects.get(pk=stored_kept.pk)
 
 
 # -- many incidents at once (imports) ---------------------------------------------------------

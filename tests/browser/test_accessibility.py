@@ -14,6 +14,10 @@ pytestmark = pytest.mark.browser
 PAGES = [
     "/",
     "/?as_of=2023-10-06&metric=attacks",
+    "/?metric=funding_gap",
+    "/occupied/",
+    "/figures/",
+    "/data/",
     "/regions/",
     "/regions/UA-63/",
     "/regions/UA-09/",
@@ -57,7 +61,9 @@ def violations_on(page: Any, axe_source: str) -> list[str]:
 def test_every_public_page_has_no_accessibility_violation(
     new_context: Any, axe_source: str, mode: str, language: str
 ) -> None:
-    page = new_context(language, mode).new_page()
+    # axe is injected as an inline script, which the site's policy refuses; the policy itself
+    # is checked by test_csp.py.
+    page = new_context(language, mode, bypass_csp=True).new_page()
     facility = a_damaged_facility(page)
     problems = {}
     for path in PAGES:
@@ -72,7 +78,7 @@ def test_every_public_page_has_no_accessibility_violation(
 
 
 def test_the_accessibility_check_catches_a_violation(new_context: Any, axe_source: str) -> None:
-    page = new_context("en").new_page()
+    page = new_context("en", bypass_csp=True).new_page()
     page.goto("/about/")
     page.evaluate(
         "() => { const p = document.createElement('p'); p.textContent = 'faint';"

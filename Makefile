@@ -59,12 +59,16 @@ security: setup-dev
 messages: setup-dev
 	$(BIN)/python scripts/check-messages
 
+# The suite runs on every core (pytest-xdist, a test file per worker at a time).
+PYTEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile
+
 pytest-sqlite: setup-dev
-	$(BIN)/pytest -q
+	$(PYTEST)
 
 # The browser tests check pages in Chromium, not the database: they run once, in the SQLite pass.
 pytest-postgres: setup-dev
-	scripts/with-postgres $(BIN)/pytest -q -m "not browser"
+	scripts/with-postgres $(PYTEST) -m "not browser"
 
 clean:
 	rm -rf $(VENV) var

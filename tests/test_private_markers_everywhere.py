@@ -128,10 +128,10 @@ def test_no_public_surface_carries_a_marker(
 
     # every public page of the access policy, in both languages, for every record id
     ids = [str(seeded.kharkiv.pk), str(seeded.occupied.pk), str(seeded.verified[0].pk)]
+    values = {"code": "UA-43", "kind": "incidents", "fmt": "csv", "metric": "attacks_recorded"}
     for name, route in page_urls():
         if ACCESS[name] != PUBLIC:
             continue
-        values = {"code": "UA-43", "kind": "incidents", "fmt": "csv", "metric": "attacks_recorded"}
         for pk in ids:
             path = re.sub(
                 r"<(?:\w+:)?(\w+)>",
@@ -163,7 +163,7 @@ def test_no_public_surface_carries_a_marker(
 
 
 def test_the_markers_are_really_stored_where_staff_read_them(seeded: World) -> None:
-    """A control: the seeded private data is in the database, so the search above means something."""
+    """A control: the private data is in the database, so the search above means something."""
     from medinfra.incidents.models import Incident
     from medinfra.occupied.models import ContactLogEntry, OccupiedEvent
 

@@ -11,7 +11,9 @@ from medinfra.geography.models import AccessStatus, Country, Region
 def region_by_code(code: str, *, field: str = "region") -> Region:
     """The region with this ISO 3166-2 code, or InvalidInput naming the field."""
     normalised = (code or "").strip().upper()
-    region = Region.objects.select_related("country").filter(code=normalised).first()
+    # No code holds a NUL, and PostgreSQL refuses one in a query (a server error, not an answer).
+    found = Region.objects.select_related("country").filter(code=normalised)
+    region = None if "\x00" in normalised else found.first()
     if region is None:
         raise InvalidInput(
             {field: f"Unknown region code {code!r}: use an ISO 3166-2 code such as UA-63."}

@@ -6,6 +6,7 @@ import datetime as dt
 import decimal
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -16,6 +17,20 @@ from medinfra.exchange.formats import FileProblem, Sheet, cell_text
 
 # Excel's own limit; longer tables continue on a second sheet.
 MAX_ROWS = 1_048_576
+# What reading a damaged workbook raises, from the zip (bad data, truncation, unknown
+# compression), the XML (ParseError is a SyntaxError) or openpyxl's model of unknown parts.
+DAMAGED = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    SyntaxError,
+    LookupError,
+    OSError,
+    ValueError,
+    TypeError,
+    AttributeError,
+)
 
 
 def _text(value: Any) -> str:
@@ -30,6 +45,16 @@ def _text(value: Any) -> str:
     return cell_text(value)
 
 
+def _damaged(error: BaseException, row: int) -> FileProblem:
+    return FileProblem(
+        _(
+            "The workbook cannot be read from row %(row)s on (%(error)s): it may be damaged. "
+            "Save it again from Excel as “Excel Workbook (.xlsx)”, or as CSV."
+        )
+        % {"row": row, "error": type(error).__name__}
+    )
+
+
 def read(path: Path, *, sheet: str = "", kind: str = "") -> Sheet:
     """Read one sheet: the one named, else the one named after the kind, else the first."""
     from openpyxl import load_workbook
@@ -37,7 +62,7 @@ def read(path: Path, *, sheet: str = "", kind: str = "") -> Sheet:
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
+    except (InvalidFileException, *DAMAGED) as error:
         raise FileProblem(
             _(
                 "This is not an Excel workbook (.xlsx) that can be read (%(error)s). Save it "
@@ -59,16 +84,19 @@ def read(path: Path, *, sheet: str = "", kind: str = "") -> Sheet:
     if not chosen:
         book.close()
         raise FileProblem(_("The workbook has no sheets."))
-    worksheet = book[chosen]
-    values = worksheet.iter_rows(values_only=True)
     header: list[str] | None = None
     number = 0
-    for row in values:
-        number += 1
-        cells = [_text(v) for v in row]
-        if any(c.strip() for c in cells):
-            header = [c.strip() for c in cells]
-            break
+    try:
+        values = book[chosen].iter_rows(values_only=True)
+        for row in values:
+            number += 1
+            cells = [_text(v) for v in row]
+            if any(c.strip() for c in cells):
+                header = [c.strip() for c in cells]
+                break
+    except DAMAGED as error:
+        book.close()
+        raise _damaged(error, number + 1) from None
     if header is None:
         book.close()
         raise FileProblem(_("The sheet “%(sheet)s” is empty.") % {"sheet": chosen})
@@ -89,6 +117,8 @@ def read(path: Path, *, sheet: str = "", kind: str = "") -> Sheet:
                 cells = [_text(v) for v in row]
                 if any(c.strip() for c in cells):
                     yield current, cells
+        except DAMAGED as error:
+            raise _damaged(error, current + 1) from None
         finally:
             book.close()
 

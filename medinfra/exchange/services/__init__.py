@@ -438,13 +438,18 @@ def execute_run(
                         progress(counts["done"], total)
                 if run.dry_run or (run.strict and counts["invalid"]):
                     raise _Rollback
+                # The run's record commits with its rows: a process killed just after the
+                # commit cannot leave rows applied by a run that says it is still running.
+                _count(run, counts, problems)
+                run.status, run.message, run.finished_at = (
+                    RunStatus.SUCCEEDED,
+                    summary(run),
+                    timezone.now(),
+                )
+                run.save()
         except _Rollback:
             pass
-        run.rows_done = run.rows_total = counts["done"]
-        run.rows_invalid = counts["invalid"]
-        run.created = counts[CREATED]
-        run.unchanged = counts[UNCHANGED]
-        run.problems = problems
+        _count(run, counts, problems)
         if run.strict and counts["invalid"]:
             return _finish(
                 run,
@@ -468,6 +473,14 @@ def execute_run(
             RunStatus.FAILED,
             _("An unexpected error stopped the import; nothing was changed. It has been logged."),
         )
+
+
+def _count(run: ImportRun, counts: dict[str, int], problems: list[dict[str, Any]]) -> None:
+    run.rows_done = run.rows_total = counts["done"]
+    run.rows_invalid = counts["invalid"]
+    run.created = counts[CREATED]
+    run.unchanged = counts[UNCHANGED]
+    run.problems = problems
 
 
 def _mark_repeats(

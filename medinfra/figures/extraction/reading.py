@@ -8,6 +8,7 @@ import datetime as dt
 import functools
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -31,7 +32,6 @@ from medinfra.figures.extraction.text import (
     is_not_a_count,
     is_ukrainian,
     not_counts,
-    overlaps,
     prepare,
     sentences,
 )
@@ -224,14 +224,19 @@ class _Sentence:
         self.sentence = reading.sentences[index]
         self.mentions = mentions
         self.folded = reading.prepared.folded
+        # Each object pattern's next match after a position, as (position, match or None).
+        self._next_objects: dict[re.Pattern[str], tuple[int, re.Match[str] | None]] = {}
 
     def read(self) -> list[Candidate]:
         breaks = clause_breaks(self.reading.prepared, self.sentence, v.ANY_STATE)
         clauses = list(itertools.pairwise(breaks))
-        clause_of = {
-            n: next((i for i, (s, e) in enumerate(clauses) if s <= n.start < e), len(clauses) - 1)
-            for n in self.mentions
-        }
+        clause_starts = [s for s, _ in clauses]
+
+        def clause_index(start: int) -> int:
+            i = bisect.bisect_right(clause_starts, start) - 1
+            return i if i >= 0 and start < clauses[i][1] else len(clauses) - 1
+
+        clause_of = {n: clause_index(n.start) for n in self.mentions}
         segments: dict[NumberMention, tuple[int, int]] = {
             n: clauses[clause_of[n]] for n in self.mentions
         }
@@ -304,8 +309,7 @@ class _Sentence:
             elif context.thing is not None:
                 thing = context.thing
             else:
-                following = _objects(folded, number.end, self.sentence.end)
-                thing = following[0][0] if following else None
+                thing = self._object_after(number.end)
         if not states and context.thing is not None:
             if self._is_bare((qualifier_start, number.end), segment):
                 thing, state_kinds = context.thing, context.states
@@ -336,7 +340,13 @@ class _Sentence:
         as_of, precision = self._as_of(number, around)
         return Candidate(
             metric=str(metric),
-            value=number.value.normalize() if number.value % 1 else Decimal(int(number.value)),
+            # Not `value % 1`: a number of more digits than the decimal context holds (a
+            # string of thirty nines) cannot be divided, but can be compared.
+            value=(
+                Decimal(int(number.value))
+                if number.value == number.value.to_integral_value()
+                else number.value.normalize()
+            ),
             qualifier=qualifier,
             region=region,
             country=country,
@@ -347,6 +357,25 @@ class _Sentence:
             end=end,
             attributed_to=self._organisation(number, country),
         )
+
+    def _object_after(self, start: int) -> str | None:
+        """The kind of the first object pattern that matches between start and the sentence's
+        end (as _objects(...)[0] would give it)."""
+        # Numbers are read left to right, and a pattern's next match serves every number
+        # before it: a sentence of a thousand bare numbers is searched once, not a thousand
+        # times (which took minutes for a long pasted text).
+        for kind, pattern in v.OBJECTS:
+            searched_from, match = self._next_objects.get(pattern, (-1, None))
+            if (
+                searched_from < 0
+                or searched_from > start
+                or (match is not None and match.start() < start)
+            ):
+                match = pattern.search(self.folded, start, self.sentence.end)
+                self._next_objects[pattern] = (start, match)
+            if match is not None:
+                return kind
+        return None
 
     def _is_bare(self, number: tuple[int, int], segment: tuple[int, int]) -> bool:
         """Nothing but 'and', 'another', a place: "…, and in Kyiv Oblast, 121"."""
@@ -428,6 +457,20 @@ class _Sentence:
         return name
 
 
+def _overlap_test(spans: list[tuple[int, int]]) -> Callable[[int, int], bool]:
+    """text.overlaps(spans, start, end), answered by bisection: a long text's thousands of
+    numbers are not each compared with its thousands of dates and names."""
+    ordered = sorted(spans)
+    starts = [start for start, _ in ordered]
+    reach = list(itertools.accumulate((end for _, end in ordered), max))
+
+    def test(start: int, end: int) -> bool:
+        before = bisect.bisect_left(starts, end)
+        return before > 0 and reach[before - 1] > start
+
+    return test
+
+
 def extract_figures(
     text: str,
     *,
@@ -445,11 +488,11 @@ def extract_figures(
         document_date = dateline(prepared, mentions)
         if document_date is not None:
             mentions = dates(prepared, document_date=document_date, is_english=is_english)
-    blocked = not_counts(prepared) + [(m.start, m.end) for m in mentions]
+    is_blocked = _overlap_test(not_counts(prepared) + [(m.start, m.end) for m in mentions])
     counted = [
         n
         for n in numbers(prepared)
-        if not overlaps(blocked, n.start, n.end) and not is_not_a_count(prepared, n.start, n.end)
+        if not is_blocked(n.start, n.end) and not is_not_a_count(prepared, n.start, n.end)
     ]
     reading = _Reading(
         prepared=prepared,

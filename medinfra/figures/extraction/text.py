@@ -154,8 +154,10 @@ def clause_breaks(
 _NOT_COUNTS = [
     # Links, addresses, handles and tags: digits in them are names.
     r"(?:https?://|www\.)\S+",
-    r"\b[\w.-]+\.(?:com|org|net|ua|gov|int|info|io|co|uk|ru)(?:/\S*)?",
-    r"[\w.+-]+@[\w-]+\.[\w.]+",
+    # (Bounded as names are, 253 and 64 characters: unbounded, a long run of "1.1.1." took
+    # each start a scan to its end, minutes in all.)
+    r"\b[\w.-]{1,253}\.(?:com|org|net|ua|gov|int|info|io|co|uk|ru)(?:/\S*)?",
+    r"[\w.+-]{1,64}@[\w-]+\.[\w.]+",
     r"[@#][\w]+",
     # Telephone numbers: an international or trunk prefix, or digits grouped like a phone's.
     r"(?:\+|\b00)\d[\d\s()-]{6,}\d",

@@ -149,3 +149,24 @@ def make_vehicle(ua: Any, actor: Any) -> Callable[..., Any]:
         return vehicle
 
     return make
+
+
+@pytest.fixture(scope="session")
+def playwright_chromium() -> Any:
+    """One Chromium per test process, shared by every browser test wherever it lives.
+
+    Playwright's sync API allows one running instance per thread: two fixtures each starting
+    their own would fail when the tests of both run in the same process.
+    """
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing: scripts/install-system-packages installs it")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -40,7 +40,8 @@ def test_home_page_shows_its_figures_tables_and_map_without_javascript(
     luhansk = page.locator("table.regions tbody tr", has_text="Luhansk Oblast")
     assert "not assessable" in luhansk.inner_text()
     assert page.locator(".map-svg a").count() == 26
-    assert page.locator("figure.chart table").count() == 2
+    # attacks, damage and restoration, and the figures the sources published
+    assert page.locator("figure.chart table").count() == 3
     assert page.locator("text=Synthetic demo data.").is_visible()
 
 

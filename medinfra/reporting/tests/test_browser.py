@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import AXE, CHROMIUM, CHROMIUM_ARGS, LOCALES
+from tests.browser.conftest import AXE, CHROMIUM, LOCALES
 from tests.browser.test_accessibility import violations_on
 
 pytestmark = pytest.mark.browser
@@ -124,13 +124,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def chromium(site: dict[str, Any]) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def chromium(site: dict[str, Any], playwright_chromium: Any) -> Any:
+    return playwright_chromium
 
 
 @pytest.fixture

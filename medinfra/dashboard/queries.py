@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, QuerySet
 from django.utils import timezone, translation
 
-from medinfra.core.models import DatasetInfo
+from medinfra.core.models import AuditChainHead, DatasetInfo
 from medinfra.facilities.models import Assessment, Restoration
 from medinfra.facilities.queries import (
     DamageCounts,
@@ -145,36 +147,86 @@ def headline(
 # -- cached page data ------------------------------------------------------------------------
 
 T = TypeVar("T")
-_MISSING = object()
+
+
+@dataclass(frozen=True, order=True)
+class DataVersion:
+    """The audit chain's length and newest hash: it changes with every write, in every process."""
+
+    length: int
+    hash: str = ""
+
+
+def figures_version() -> DataVersion:
+    """The data version, with the hash that tells two states of the same length apart."""
+    # The length alone repeats when a transaction is rolled back (tests do): the hash does not.
+    # Asked on every cached read, so in plain SQL: building the ORM query cost more than
+    # running it.
+    table = connection.ops.quote_name(AuditChainHead._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT length, hash FROM {table} WHERE id = 1")  # noqa: S608
+        head = cursor.fetchone()
+    return DataVersion(int(head[0]), str(head[1])) if head is not None else DataVersion(0)
+
+
+# One lock per cache key and process, so that one thread computes what the others wait for.
+_computing: dict[str, threading.Lock] = {}
+_computing_guard = threading.Lock()
+
+
+def _serves(stored: DataVersion, current: DataVersion) -> bool:
+    """Whether figures computed at the stored version answer a read at the current one."""
+    # Newer figures answer too: another process saw a write that this read did not.
+    return stored == current or stored.length > current.length
+
+
+def _lock_for(key: str) -> threading.Lock:
+    with _computing_guard:
+        return _computing.setdefault(key, threading.Lock())
 
 
 def cached(
     name: str,
     compute: Callable[[], T],
     *,
-    version: int,
+    version: int | DataVersion,
     as_of: dt.date,
     region: Region | None = None,
     country: str = "",
 ) -> T:
     """The value computed once per data version, date, place and language."""
-    # The data version changes with every write, so a cached aggregate is never stale,
-    # whichever server process wrote; the language is in the key as values may hold labels.
+    # The language is in the key as values may hold labels. Each value is stored with the
+    # data version it was computed at: a write changes the version, so the next read computes
+    # afresh, whichever server process wrote. While one thread computes the figures of a newer
+    # version, the other threads of its process are served the previous figures instead of
+    # computing the same thing at once; with nothing older at hand, they wait for it.
+    current = version if isinstance(version, DataVersion) else DataVersion(version)
     key = ":".join(
         (
             "dashboard",
             name,
-            str(version),
             as_of.isoformat(),
             region.code if region is not None else country,
             translation.get_language() or "",
         )
     )
-    value = cache.get(key, _MISSING)
-    if value is _MISSING:
+    found = cache.get(key)
+    if found is not None and _serves(found[0], current):
+        return cast(T, found[1])
+    lock = _lock_for(key)
+    older = found is not None and found[0].length < current.length
+    if not lock.acquire(blocking=not older):
+        return cast(T, found[1])  # the newer figures are being computed by another thread
+    try:
+        if not older:  # another thread may have computed them while this one waited
+            found = cache.get(key)
+            if found is not None and _serves(found[0], current):
+                return cast(T, found[1])
         value = compute()
-        cache.set(key, value)
-    return value
+        cache.set(key, (current, value))
+        return value
+    finally:
+        lock.release()
 
 
 def cached_headline(

@@ -150,6 +150,10 @@ class Assessment(Record):
         indexes = [
             models.Index(fields=["facility", "assessed_on"]),
             models.Index(fields=["condition", "assessed_on"]),
+            # "Was this facility ever destroyed by then?" is asked of every damaged facility:
+            # without the facility first, SQLite answers it from the (condition, date) index,
+            # reading every destroyed facility's rows each time.
+            models.Index(fields=["facility", "condition", "assessed_on"]),
         ]
         constraints = [
             models.CheckConstraint(

@@ -73,6 +73,9 @@ class VehicleEvent(Record):
         indexes = [
             models.Index(fields=["vehicle", "occurred_on"]),
             models.Index(fields=["status", "occurred_on"]),
+            # "Did this vehicle ever have this status by then?" is asked of every vehicle: with
+            # the vehicle first, each answer reads that vehicle's rows only.
+            models.Index(fields=["vehicle", "status", "occurred_on"]),
         ]
 
     def __str__(self) -> str:

@@ -49,6 +49,10 @@ PATHS = {
 }
 
 
+def ratio(ours: float, theirs: float) -> float:
+    return ours / theirs if theirs else float("inf")
+
+
 def path_of(answer: str, as_of: dt.date) -> str:
     if as_of == TODAY:
         return PATHS[answer]
@@ -105,10 +109,10 @@ def measure_cold(db: lib.Database, server: lib.Server, result: SizeResult) -> No
 
 
 def measure_cached(server: lib.Server, result: SizeResult, seconds: int) -> None:
-    # Every worker process keeps its own cache: ask enough times that each has the answers.
+    # Every worker process keeps its own cache: ask until each has the answers (a dozen fast
+    # answers in a row, each on a new connection).
     for answer in PATHS:
-        for _ in range(8):
-            lib.get(server.port, path_of(answer, TODAY))
+        lib.warm(server.port, path_of(answer, TODAY))
     targets = {"static file": lib.STATIC, "/healthz": "/healthz"} | {
         a: path_of(a, TODAY) for a in PATHS
     }
@@ -174,10 +178,10 @@ def measure_datasette(
         ("Datasette facet (region_id) JSON", their_load, len(body)),
     ):
         print(
-            f"  {name:<46}{load.per_second:>9.0f}{load.latency_ms['50']:>11.2f}"
+            f"  {name:<46}{load.per_second:>9.2f}{load.latency_ms['50']:>11.2f}"
             f"{load.latency_ms['99']:>9.2f}{load.errors:>8}{size:>8}"
         )
-    print(f"  ratio medinfra / Datasette: {ours_load.per_second / their_load.per_second:.1f}")
+    print(f"  ratio medinfra / Datasette: {ratio(ours_load.per_second, their_load.per_second):.1f}")
 
 
 def growth_table(results: list[SizeResult], vendor: str) -> None:
@@ -225,8 +229,8 @@ def growth_table(results: list[SizeResult], vendor: str) -> None:
             assert r.datasette is not None
             ours, theirs, _ = r.datasette
             print(
-                f"{r.incidents:>10,}{ours.per_second:>12.0f}{theirs.per_second:>17.0f}"
-                f"{ours.per_second / theirs.per_second:>8.1f}"
+                f"{r.incidents:>10,}{ours.per_second:>12.1f}{theirs.per_second:>17.2f}"
+                f"{ratio(ours.per_second, theirs.per_second):>8.1f}"
             )
 
 

@@ -176,8 +176,10 @@ _computing_guard = threading.Lock()
 
 def _serves(stored: DataVersion, current: DataVersion) -> bool:
     """Whether figures computed at the stored version answer a read at the current one."""
-    # Newer figures answer too: another process saw a write that this read did not.
-    return stored == current or stored.length > current.length
+    # Only the same version: a longer chain stored by another process is not necessarily the
+    # future of this one (a restored backup, or a rolled-back transaction, starts a chain that
+    # is shorter but different).
+    return stored == current
 
 
 def _lock_for(key: str) -> threading.Lock:
@@ -197,9 +199,8 @@ def cached(
     """The value computed once per data version, date, place and language."""
     # The language is in the key as values may hold labels. Each value is stored with the
     # data version it was computed at: a write changes the version, so the next read computes
-    # afresh, whichever server process wrote. While one thread computes the figures of a newer
-    # version, the other threads of its process are served the previous figures instead of
-    # computing the same thing at once; with nothing older at hand, they wait for it.
+    # afresh, whichever server process wrote; figures of another version are never served.
+    # Threads of one process that ask for the same figures at once wait for one computation.
     current = version if isinstance(version, DataVersion) else DataVersion(version)
     key = ":".join(
         (
@@ -213,20 +214,13 @@ def cached(
     found = cache.get(key)
     if found is not None and _serves(found[0], current):
         return cast(T, found[1])
-    lock = _lock_for(key)
-    older = found is not None and found[0].length < current.length
-    if not lock.acquire(blocking=not older):
-        return cast(T, found[1])  # the newer figures are being computed by another thread
-    try:
-        if not older:  # another thread may have computed them while this one waited
-            found = cache.get(key)
-            if found is not None and _serves(found[0], current):
-                return cast(T, found[1])
+    with _lock_for(key):
+        found = cache.get(key)  # another thread may have computed them meanwhile
+        if found is not None and _serves(found[0], current):
+            return cast(T, found[1])
         value = compute()
         cache.set(key, (current, value))
         return value
-    finally:
-        lock.release()
 
 
 def cached_headline(

@@ -105,27 +105,7 @@ def test_figures_are_computed_once_per_version(db: None) -> None:
     assert (first, same, newer, other) == (1, 1, 2, 3)
 
 
-def test_while_newer_figures_are_computed_the_previous_ones_are_served(db: None) -> None:
-    as_of = D(2024, 1, 1)
-    cached("test", lambda: "old", version=DataVersion(5, "a"), as_of=as_of, country="UA")
-    lock = _lock_for(key_of("test", as_of))
-    lock.acquire()  # as if another thread were computing the figures of version 6
-    try:
-        served = cached(
-            "test", lambda: "new", version=DataVersion(6, "b"), as_of=as_of, country="UA"
-        )
-    finally:
-        lock.release()
-
-    assert served == "old"
-    # With no computation under way, the read computes the newer figures itself.
-    assert (
-        cached("test", lambda: "new", version=DataVersion(6, "b"), as_of=as_of, country="UA")
-        == "new"
-    )
-
-
-def test_with_nothing_older_at_hand_a_read_waits_for_the_computation(db: None) -> None:
+def test_a_read_waits_for_the_computation_another_thread_runs(db: None) -> None:
     as_of = D(2024, 1, 2)
     lock = _lock_for(key_of("test", as_of))
     lock.acquire()
@@ -144,3 +124,18 @@ def test_with_nothing_older_at_hand_a_read_waits_for_the_computation(db: None) -
     waiting.join(timeout=30)
 
     assert answers == ["computed once"]
+
+
+def test_figures_of_another_version_are_never_served(db: None) -> None:
+    as_of = D(2024, 1, 4)
+    cached("test", lambda: "at 5", version=DataVersion(5, "a"), as_of=as_of, country="UA")
+
+    assert (
+        cached("test", lambda: "at 6", version=DataVersion(6, "b"), as_of=as_of, country="UA")
+        == "at 6"
+    )
+    # A longer chain stored before is no future of this one (a restore, a rollback).
+    assert (
+        cached("test", lambda: "at 4", version=DataVersion(4, "c"), as_of=as_of, country="UA")
+        == "at 4"
+    )

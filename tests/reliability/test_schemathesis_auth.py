@@ -144,7 +144,9 @@ def test_every_operation_called_with_a_token_of_every_role_meets_no_server_error
     assert any(status.startswith("POST 422") for status in answered)
     if mode == GenerationMode.POSITIVE:
         assert not [status for status in answered if status.startswith("POST 401")]
-        assert any(status.startswith("POST 201") for status in answered)
+        # A write got past validation to the service: it wrote (201) or met a record's state
+        # (409). With fewer examples (the PostgreSQL pass) none may happen to write.
+        assert any(status.startswith(("POST 201", "POST 409")) for status in answered)
 
 
 def test_a_nul_in_any_parameter_is_answered_without_a_server_error(

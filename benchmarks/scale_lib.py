@@ -236,11 +236,12 @@ def wait_for(port: int, path: str, seconds: float = 120) -> None:
 
 
 @contextmanager
-def serving(db: Database, var_dir: Path) -> Iterator[Server]:
+def serving(db: Database, var_dir: Path, *, threads: int | None = None) -> Iterator[Server]:
     """medinfra under gunicorn, as `medinfra serve` runs it (its default workers and threads)."""
     port = free_port()
+    options = ["--threads", str(threads)] if threads else []
     process = subprocess.Popen(  # noqa: S603
-        [str(BIN / "medinfra"), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [str(BIN / "medinfra"), "serve", "--host", "127.0.0.1", "--port", str(port), *options],
         env=db.env(var_dir), cwd=ROOT, start_new_session=True,
         stdout=subprocess.DEVNULL, stderr=open(var_dir / "server.log", "ab"),  # noqa: SIM115
     )  # fmt: skip

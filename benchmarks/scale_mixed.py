@@ -139,6 +139,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--readers", type=int, default=50)
     parser.add_argument("--reporters", type=int, default=4)
+    parser.add_argument(
+        "--threads", type=int, default=None, help="threads per server process (serve's default)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the working folder")
     args = parser.parse_args()
     print(f"machine: {lib.machine()}; load average at start: {lib.load()}")
@@ -158,7 +161,7 @@ def main() -> None:
             _, summary = lib.generate(db, var_dir, args.incidents)
             print(summary, flush=True)
             setup = lib.django_snippet(db, var_dir, SETUP.format(reporters=args.reporters))
-            with lib.serving(db, var_dir) as server:
+            with lib.serving(db, var_dir, threads=args.threads) as server:
                 for path in READ_PATHS:  # the first answers are computed before the clock runs
                     lib.warm(server.port, path)
                 script = lib.round_robin_script(folder, READ_PATHS)
@@ -190,9 +193,10 @@ def main() -> None:
     errors = [e for r in reporters for e in r.errors]
     lost = len(ids) - after["found"]
     extra = after["incidents"] - setup["incidents"] - len(ids)
+    threads = f"{args.threads} threads" if args.threads else "serve's default threads"
     print(
         f"\n{args.readers} readers ({', '.join(READ_PATHS)} in turn) and {args.reporters} "
-        f"reporters for {args.seconds} s:"
+        f"reporters for {args.seconds} s ({threads} per server process):"
     )
     print(
         f"{'who':<10}{'requests':>10}{'per s':>8}{'p50 ms':>9}{'p75 ms':>9}{'p90 ms':>9}"

@@ -170,9 +170,13 @@ def dates(
     """Every date in the text, longest reading first where two overlap."""
     folded = prepared.folded
     found: list[DateMention] = []
+    # The characters an earlier (longer) reading took: a match is kept only where none is
+    # taken. Marking them costs each match its length, where comparing each match with every
+    # date found before took a text of ten thousand dates minutes.
+    taken = bytearray(len(folded))
     for pattern, precision in _PATTERNS:
         for match in pattern.finditer(folded):
-            if any(m.start < match.end() and match.start() < m.end for m in found):
+            if taken.find(1, match.start(), match.end()) >= 0:
                 continue
             if precision == DatePrecision.YEAR:
                 span: tuple[dt.date, dt.date] | None = _year_mention(match)
@@ -193,6 +197,7 @@ def dates(
                     is_start=bool(start_cue),
                 )
             )
+            taken[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
     return sorted(found, key=lambda m: m.start)
 
 

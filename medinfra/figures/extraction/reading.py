@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from django.utils import timezone
 
@@ -91,6 +91,62 @@ def _organisations(prepared: Prepared) -> list[_Organisation]:
     return sorted(found, key=lambda o: o.start)
 
 
+class _Span(Protocol):
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+
+S = TypeVar("S", bound=_Span)
+
+
+class _Spans(Generic[S]):
+    """Things found in the text, in order of where they start, looked up by bisection: each
+    number asks for those around it, and must not compare itself with every one in the text."""
+
+    def __init__(self, items: list[S]) -> None:
+        self.items = items
+        self.starts = [item.start for item in items]
+
+    def within(self, start: int, end: int) -> list[S]:
+        """The items that lie between start and end, in their order."""
+        low = bisect.bisect_left(self.starts, start)
+        high = bisect.bisect_left(self.starts, end, low)
+        return [item for item in self.items[low:high] if item.end <= end]
+
+
+class _Nearest(Generic[S]):
+    """_nearest(items, position) for many positions at the cost of a bisection each: the item
+    with an end (start or end) nearest to the position, the first in the list of those as
+    near."""
+
+    def __init__(self, items: list[S]) -> None:
+        self.items = items
+        self.first_at: dict[int, int] = {}
+        for index, item in enumerate(items):
+            self.first_at.setdefault(item.start, index)
+            self.first_at.setdefault(item.end, index)
+        self.points = sorted(self.first_at)
+
+    def __call__(self, position: int) -> S:
+        i = bisect.bisect_left(self.points, position)
+        distances = []
+        if i < len(self.points):
+            distances.append(self.points[i] - position)
+        if i > 0:
+            distances.append(position - self.points[i - 1])
+        distance = min(distances)
+        return self.items[
+            min(
+                self.first_at[point]
+                for point in (position - distance, position + distance)
+                if point in self.first_at
+            )
+        ]
+
+
 @dataclass
 class _Reading:
     """What one text holds, found once and shared by every number in it."""
@@ -106,6 +162,31 @@ class _Reading:
     organisations: list[_Organisation]
     sentences: list[Sentence]
     last_context: _Context = field(default_factory=lambda: _Context())
+    # The lists above (each in order of position), for lookups by bisection.
+    date_spans: _Spans[DateMention] = field(init=False, repr=False)
+    region_spans: _Spans[PlaceMention] = field(init=False, repr=False)
+    country_spans: _Spans[CountryMention] = field(init=False, repr=False)
+    organisation_spans: _Spans[_Organisation] = field(init=False, repr=False)
+    _countries_before: list[str | None] | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.date_spans = _Spans(self.dates)
+        self.region_spans = _Spans(self.regions)
+        self.country_spans = _Spans(self.countries)
+        self.organisation_spans = _Spans(self.organisations)
+
+    def country_before(self, index: int) -> str | None:
+        """The first country named in the nearest sentence before this one that names one."""
+        if self._countries_before is None:
+            before: list[str | None] = []
+            latest: str | None = None
+            for sentence in self.sentences:
+                before.append(latest)
+                named = self.country_spans.within(sentence.start, sentence.end)
+                if named:
+                    latest = str(named[0].code)
+            self._countries_before = before
+        return self._countries_before[index]
 
 
 @dataclass
@@ -116,8 +197,10 @@ class _Context:
     states: frozenset[str] = frozenset()
 
 
-def _within(items: list[Any], start: int, end: int) -> list[Any]:
-    return [i for i in items if start <= i.start and i.end <= end]
+def _is_whole(value: Decimal) -> bool:
+    # Not `value % 1`: a number of more digits than the decimal context holds (a string of
+    # thirty nines) cannot be divided, but can be compared.
+    return value == value.to_integral_value()
 
 
 def _nearest(items: list[Any], position: int) -> Any:
@@ -205,10 +288,15 @@ def _states(folded: str, start: int, end: int, skip: tuple[int, int]) -> list[tu
 
 def _objects(folded: str, start: int, end: int) -> list[tuple[str, int, int]]:
     found: list[tuple[str, int, int]] = []
+    # The characters an earlier kind's match took, marked, so that each match is checked in
+    # its own length rather than against every match found before it.
+    taken = bytearray(max(0, end - start))
     for kind, pattern in v.OBJECTS:
         for match in pattern.finditer(folded, start, end):
-            if not any(s < match.end() and match.start() < e for _, s, e in found):
+            first, last = match.start() - start, match.end() - start
+            if taken.find(1, first, last) < 0:
                 found.append((kind, match.start(), match.end()))
+                taken[first:last] = b"\x01" * (last - first)
     return found
 
 
@@ -250,7 +338,7 @@ class _Sentence:
         # place and date to the number beside them.
         with_numbers = set(clause_of.values())
         context = _Context()
-        if self._refers_back():
+        if self._refers_back:
             context = self.reading.last_context
         found = []
         for index, number in enumerate(self.mentions):
@@ -324,6 +412,9 @@ class _Sentence:
         metric = v.metric_of(thing, set(state_kinds))
         if metric is None:
             return None
+        # "2.5 hospitals" and "1,5 автомобіля" count nothing: only money may be a fraction.
+        if metric not in v.FRACTIONAL_METRICS and not _is_whole(number.value):
+            return None
         if metric != Metric.RECOVERY_NEEDS_USD and v.FUTURE.search(folded, left, right):
             return None
         for kind in v.EVIDENCE[metric] & state_kinds:
@@ -340,12 +431,8 @@ class _Sentence:
         as_of, precision = self._as_of(number, around)
         return Candidate(
             metric=str(metric),
-            # Not `value % 1`: a number of more digits than the decimal context holds (a
-            # string of thirty nines) cannot be divided, but can be compared.
             value=(
-                Decimal(int(number.value))
-                if number.value == number.value.to_integral_value()
-                else number.value.normalize()
+                Decimal(int(number.value)) if _is_whole(number.value) else number.value.normalize()
             ),
             qualifier=qualifier,
             region=region,
@@ -381,77 +468,105 @@ class _Sentence:
         """Nothing but 'and', 'another', a place: "…, and in Kyiv Oblast, 121"."""
         text = list(self.folded[segment[0] : segment[1]])
         for start, end in [number] + [
-            (p.start, p.end) for p in _within(self.reading.regions, *segment)
+            (p.start, p.end) for p in self.reading.region_spans.within(*segment)
         ]:
             for i in range(max(start, segment[0]), min(end, segment[1])):
                 text[i - segment[0]] = " "
         return bool(_BARE.fullmatch("".join(text)))
 
+    # What the whole sentence (or the one before it) holds is found once per sentence, not
+    # once per number: a sentence of thousands of numbers would search itself thousands of
+    # times.
+
+    @functools.cached_property
+    def _region_codes(self) -> set[str]:
+        return {p.code for p in self.reading.region_spans.within(*self._bounds)}
+
+    @functools.cached_property
+    def _country_codes(self) -> set[str]:
+        return {c.code for c in self.reading.country_spans.within(*self._bounds)}
+
+    @property
+    def _bounds(self) -> tuple[int, int]:
+        return self.sentence.start, self.sentence.end
+
+    @functools.cached_property
+    def _refers_back(self) -> bool:
+        return self.index > 0 and bool(v.ANAPHORA.search(self.folded, *self._bounds))
+
+    @functools.cached_property
+    def _previous_bounds(self) -> tuple[int, int] | None:
+        """The sentence before, where this one refers back to it ("of them", "цих")."""
+        if not self._refers_back:
+            return None
+        previous = self.reading.sentences[self.index - 1]
+        return previous.start, previous.end
+
+    @functools.cached_property
+    def _opening_dates(self) -> _Nearest[DateMention] | None:
+        """Dates before the sentence's first number, else (if it refers back) the sentence
+        before's: the dates of a number that has none of its own."""
+        mentions = self._usable_dates(self.sentence.start, self.mentions[0].start)
+        if not mentions and self._previous_bounds is not None:
+            mentions = self._usable_dates(*self._previous_bounds)
+        return _Nearest(mentions) if mentions else None
+
+    @functools.cached_property
+    def _organisations_here(self) -> _Nearest[_Organisation] | None:
+        own = self.reading.organisation_spans.within(*self._bounds)
+        if not own and self._previous_bounds is not None:
+            own = self.reading.organisation_spans.within(*self._previous_bounds)
+        return _Nearest(own) if own else None
+
     def _region(self, number: NumberMention, around: tuple[int, int]) -> str | None:
-        own = _within(self.reading.regions, *around)
+        own = self.reading.region_spans.within(*around)
         if own:
             return str(_nearest(own, number.start).code)
-        codes = {
-            p.code for p in _within(self.reading.regions, self.sentence.start, self.sentence.end)
-        }
-        return codes.pop() if len(codes) == 1 else None
+        codes = self._region_codes
+        return next(iter(codes)) if len(codes) == 1 else None
 
     def _country(self, around: tuple[int, int], region: str | None) -> str:
         if region is not None and self.reading.region_index is not None:
             return self.reading.region_index.country_of(region)
-        own = _within(self.reading.countries, *around)
+        own = self.reading.country_spans.within(*around)
         if own:
             return str(own[0].code)
         if THE_COUNTRY.search(self.folded, *around):
-            for sentence in reversed(self.reading.sentences[: self.index]):
-                earlier = _within(self.reading.countries, sentence.start, sentence.end)
-                if earlier:
-                    return str(earlier[0].code)
-        codes = {
-            c.code for c in _within(self.reading.countries, self.sentence.start, self.sentence.end)
-        }
-        return codes.pop() if len(codes) == 1 else self.reading.default_country
+            earlier = self.reading.country_before(self.index)
+            if earlier is not None:
+                return earlier
+        codes = self._country_codes
+        return next(iter(codes)) if len(codes) == 1 else self.reading.default_country
 
     def _usable_dates(self, start: int, end: int) -> list[DateMention]:
         latest = min(self.reading.document_date or self.reading.today, self.reading.today)
         return [
             d
-            for d in _within(self.reading.dates, start, end)
+            for d in self.reading.date_spans.within(start, end)
             if not d.is_start and d.first <= latest
         ]
 
-    def _refers_back(self) -> bool:
-        return self.index > 0 and bool(
-            v.ANAPHORA.search(self.folded, self.sentence.start, self.sentence.end)
-        )
-
     def _as_of(self, number: NumberMention, around: tuple[int, int]) -> tuple[dt.date | None, str]:
         mentions = self._usable_dates(*around)
-        if not mentions:
-            # A date that opens the sentence, before its first number, holds for all of them.
-            mentions = self._usable_dates(self.sentence.start, self.mentions[0].start)
-        if not mentions and self._refers_back():
-            previous = self.reading.sentences[self.index - 1]
-            mentions = self._usable_dates(previous.start, previous.end)
         document_date = self.reading.document_date
-        if not mentions:
+        if mentions:
+            mention = _nearest(mentions, number.start)
+        elif self._opening_dates is not None:
+            # A date that opens the sentence, before its first number, holds for all of them.
+            mention = self._opening_dates(number.start)
+        else:
             return document_date, str(
                 DatePrecision.DAY if document_date else DatePrecision.NOT_STATED
             )
-        mention = _nearest(mentions, number.start)
         as_of = mention.last
         if document_date is not None and mention.first <= document_date <= mention.last:
             return document_date, str(DatePrecision.DAY)
         return min(as_of, self.reading.today), str(mention.precision)
 
     def _organisation(self, number: NumberMention, country: str) -> str:
-        own = _within(self.reading.organisations, self.sentence.start, self.sentence.end)
-        if not own and self._refers_back():
-            previous = self.reading.sentences[self.index - 1]
-            own = _within(self.reading.organisations, previous.start, previous.end)
-        if not own:
+        if self._organisations_here is None:
             return ""
-        name = str(_nearest(own, number.start).name)
+        name = str(self._organisations_here(number.start).name)
         if name == "Ministry of Health" and country == "UA":
             return "Ministry of Health of Ukraine"
         return name

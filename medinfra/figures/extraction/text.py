@@ -3,6 +3,7 @@ are not counts (dates aside): links, phone numbers, times, percentages, ordinals
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from dataclasses import dataclass
@@ -151,12 +152,15 @@ def clause_breaks(
 
 # -- numbers that are not counts -------------------------------------------------------------
 
+_TOP_LEVEL = r"\.(?:com|org|net|ua|gov|int|info|io|co|uk|ru)"
+_DOMAIN_REACH = 253
+_DOMAIN = rf"\b[\w.-]{{1,{_DOMAIN_REACH}}}{_TOP_LEVEL}(?:/\S*)?"
 _NOT_COUNTS = [
     # Links, addresses, handles and tags: digits in them are names.
     r"(?:https?://|www\.)\S+",
     # (Bounded as names are, 253 and 64 characters: unbounded, a long run of "1.1.1." took
     # each start a scan to its end, minutes in all.)
-    r"\b[\w.-]{1,253}\.(?:com|org|net|ua|gov|int|info|io|co|uk|ru)(?:/\S*)?",
+    _DOMAIN,
     r"[\w.+-]{1,64}@[\w-]+\.[\w.]+",
     r"[@#][\w]+",
     # Telephone numbers: an international or trunk prefix, or digits grouped like a phone's.
@@ -178,6 +182,11 @@ _NOT_COUNTS = [
     r"\bстатт\w*|\bпункт\w*|\bпостанов\w*|\bнаказ\w*|\bрішенн\w*|\bзакон\w*)\s?\d[\d\s/.,-]*",
 ]
 NOT_COUNTS = re.compile("|".join(f"(?:{p})" for p in _NOT_COUNTS), re.IGNORECASE)
+# The same without the domain names, which can start only within reach of a top-level domain.
+_NOT_COUNTS_BUT_DOMAINS = re.compile(
+    "|".join(f"(?:{p})" for p in _NOT_COUNTS if p != _DOMAIN), re.IGNORECASE
+)
+_TOP_LEVEL_AT = re.compile(f"(?={_TOP_LEVEL})", re.IGNORECASE)
 
 # Ordinals written with digits: 73rd, and the Ukrainian endings after a hyphen.
 ORDINAL_SUFFIX = re.compile(
@@ -235,8 +244,43 @@ NOT_COUNT_BEFORE = re.compile(WORD_START + r"(?:aged|age of|ages of|age|віко
 
 
 def not_counts(prepared: Prepared) -> list[tuple[int, int]]:
-    """Spans whose digits never count anything."""
-    return [(m.start(), m.end()) for m in NOT_COUNTS.finditer(prepared.plain)]
+    """Spans whose digits never count anything: the matches of NOT_COUNTS, as its finditer()
+    finds them.
+
+    A domain name is looked for only where one can start, up to _DOMAIN_REACH characters
+    before a top-level domain: tried everywhere, its bounded scan made each of the thousands
+    of starts in a run like "1.1.1.1." cost hundreds of steps. Elsewhere the other patterns
+    alone find the same matches, for no domain can start there."""
+    plain = prepared.plain
+    top_levels = [m.start() for m in _TOP_LEVEL_AT.finditer(plain)]
+    found: list[tuple[int, int]] = []
+    position = 0
+    # The next match of the other patterns from a position is the next from every later
+    # position up to its start: it is searched for again only once passed.
+    other = _NOT_COUNTS_BUT_DOMAINS.search(plain)
+    while True:
+        if other is not None and other.start() < position:
+            other = _NOT_COUNTS_BUT_DOMAINS.search(plain, position)
+        following = bisect.bisect_right(top_levels, position)
+        if following == len(top_levels):
+            found += [
+                (m.start(), m.end()) for m in _NOT_COUNTS_BUT_DOMAINS.finditer(plain, position)
+            ]
+            break
+        top_level = top_levels[following]
+        if other is not None and other.start() < top_level - _DOMAIN_REACH:
+            found.append((other.start(), other.end()))
+            position = other.end()
+            continue
+        for start in range(max(position, top_level - _DOMAIN_REACH), top_level):
+            match = NOT_COUNTS.match(plain, start)
+            if match:
+                found.append((match.start(), match.end()))
+                position = match.end()
+                break
+        else:
+            position = top_level
+    return found
 
 
 def is_not_a_count(prepared: Prepared, start: int, end: int) -> bool:

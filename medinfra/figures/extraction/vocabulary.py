@@ -309,6 +309,11 @@ EVIDENCE: dict[str, set[str]] = {
 }
 
 
+# Metrics of amounts, which may be fractions; every other metric counts things (facilities,
+# vehicles, attacks, people, agreements), and a count is a whole number.
+FRACTIONAL_METRICS = frozenset({Metric.RECOVERY_NEEDS_USD})
+
+
 def metric_of(thing: str, states: set[str]) -> str | None:
     """The metric that a counted thing and the events said of it name, if exactly one."""
     if thing == FACILITY:

@@ -15,6 +15,7 @@ from medinfra.core.models import DatasetInfo
 from medinfra.core.services import audit_batch, mark_dataset
 from medinfra.demo import plan
 from medinfra.demo.ledger import enter_seed_ledger
+from medinfra.demo.occupied import build_occupied_events
 from medinfra.demo.recovery import build_recovery
 from medinfra.facilities.models import Facility, FacilityKind
 from medinfra.facilities.services import record_assessment, record_restoration, register_facility
@@ -254,6 +255,9 @@ class _Builder:
         self.occupation_incidents()
         self.vehicles()
         self.recovery()
+        build_occupied_events(
+            seed=self.seed, reporter=self.reporter, verifier=self.verifier, sources=self.sources
+        )
         enter_seed_ledger(actor=self.reporter)
         mark_dataset(synthetic=True, description=DESCRIPTION, seed=self.seed)
         return DemoSummary(**self.counts)

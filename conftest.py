@@ -13,6 +13,9 @@ from typing import Any
 
 import pytest
 
+# Template data folders for tests that run medinfra in a child process.
+pytest_plugins = ["tests.var_templates"]
+
 _counter = itertools.count(1)
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.var_templates import copy_var
+
 pytestmark = pytest.mark.slow
 
 
@@ -28,11 +30,10 @@ def _medinfra(
 
 
 @pytest.fixture
-def sqlite_env(tmp_path: Path) -> dict[str, str]:
+def sqlite_env(tmp_path: Path, migrated_var: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["MEDINFRA_VAR_DIR"] = str(tmp_path / "var")
-    _medinfra("migrate", "--verbosity", "0", env=env)
-    _medinfra("load_regions", "UA", env=env)
+    copy_var(migrated_var, tmp_path / "var")
     return env
 
 

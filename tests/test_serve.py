@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.var_templates import copy_var
+
 pytestmark = pytest.mark.slow
 
 
@@ -37,12 +39,11 @@ def _medinfra(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[st
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+def server(tmp_path: Path, migrated_var: Path) -> Iterator[tuple[str, Path]]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["MEDINFRA_VAR_DIR"] = str(tmp_path / "var")
     env.pop("MEDINFRA_STATICFILES_STORAGE", None)
-    _medinfra("migrate", "--verbosity", "0", env=env)
-    _medinfra("load_regions", "UA", env=env)
+    copy_var(migrated_var, tmp_path / "var")
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "medinfra.cli", "serve", "--port", str(port), "--workers", "1"],

@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from tests.var_templates import copy_var
+
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from such a
 # thread unless told that this is intended.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -48,21 +50,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _medinfra(*args: str, env: dict[str, str], cwd: Path) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "medinfra.cli", *args],
-        env=env,
-        cwd=cwd,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The base URL of `medinfra serve` on a fresh demo database."""
+def server(tmp_path_factory: pytest.TempPathFactory, demo_var: Path) -> Iterator[str]:
+    """The base URL of `medinfra serve` on a copy of the demo database (built once per run)."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is missing: scripts/install-system-packages installs it")
     home = tmp_path_factory.mktemp("demo")
@@ -70,7 +60,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env["MEDINFRA_VAR_DIR"] = str(home / "var")
     env.pop("MEDINFRA_STATICFILES_STORAGE", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    _medinfra("demo", "--no-serve", env=env, cwd=home)
+    copy_var(demo_var, home / "var")
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "medinfra.cli", "serve", "--port", str(port), "--workers", "2"],

@@ -9,6 +9,9 @@ from django.core.management import call_command
 from medinfra.core.models import AuditEvent, DatasetInfo
 from medinfra.core.queries import verify_audit_chain, verify_audited_records
 from medinfra.dashboard.queries import headline
+from medinfra.demo.tests.test_occupied import (
+    check_the_demo_shows_verified_occupied_events_on_the_public_page_without_names,
+)
 from medinfra.facilities.models import Facility
 
 pytestmark = pytest.mark.slow
@@ -79,6 +82,9 @@ def test_demo_data_set_reaches_the_published_figures_through_events(db):
     assert AuditEvent.objects.count() > Facility.objects.count()
     assert verify_audit_chain().intact
     assert verify_audited_records() == []
+
+    # Occupied territory: verified events counted on the public page, no name shown.
+    check_the_demo_shows_verified_occupied_events_on_the_public_page_without_names()
 
     # A second run loads nothing twice.
     facilities = Facility.objects.count()

@@ -4,11 +4,9 @@ ones, and counted on the public page without a name."""
 from __future__ import annotations
 
 from collections import Counter
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from medinfra.core.models import AuditEvent
@@ -72,12 +70,8 @@ def test_the_events_are_synthetic_spread_over_regions_kinds_and_months_and_audit
     assert verify_audited_records() == []
 
 
-@pytest.mark.slow
-def test_the_demo_shows_verified_occupied_events_on_the_public_page_without_names(
-    db: None,
-) -> None:
-    call_command("demo", "--no-serve", stdout=StringIO())
-
+def check_the_demo_shows_verified_occupied_events_on_the_public_page_without_names() -> None:
+    """Run by test_demo.py on its build of the demo (one build of the whole demo is enough)."""
     verified = OccupiedEvent.objects.filter(verification=Verification.VERIFIED)
     assert verified.count() > 0
     assert OccupiedEvent.objects.exclude(verification=Verification.VERIFIED).exists()

@@ -18,6 +18,7 @@ import pytest
 
 from tests.browser.conftest import AXE, CHROMIUM, LOCALES
 from tests.browser.test_accessibility import violations_on
+from tests.var_templates import copy_var
 
 pytestmark = pytest.mark.browser
 
@@ -86,7 +87,7 @@ def _medinfra(*args: str, env: dict[str, str], cwd: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def site(tmp_path_factory: pytest.TempPathFactory, migrated_var: Path) -> Iterator[dict[str, Any]]:
     """`medinfra serve` on a fresh database with the people above; its URL and sessions."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is missing: scripts/install-system-packages installs it")
@@ -95,7 +96,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     env["MEDINFRA_VAR_DIR"] = str(home / "var")
     env.pop("MEDINFRA_STATICFILES_STORAGE", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    _medinfra("migrate", "--verbosity", "0", env=env, cwd=home)
+    copy_var(migrated_var, home / "var")
     world = json.loads(_medinfra("shell", "-c", SETUP, env=env, cwd=home).strip().splitlines()[-1])
     port = _free_port()
     process = subprocess.Popen(

@@ -608,6 +608,12 @@ def bare(
     }
     connection = db.connect()
     try:
+        if db.vendor == "postgresql":
+            # PostgreSQL estimates the damaged facilities (a HAVING on an aggregate) at one row
+            # and joins them by nested loops that sort the assessments again for each facility:
+            # 17 s instead of 0.2 s at 100,000 incidents, a reference no one would keep. The
+            # reference is the database's good plan for these queries, so not those loops.
+            connection.cursor().execute("SET enable_nestloop = off")
         rows: dict[str, list[Any]] = {}
         started = time.perf_counter()
         for name in names:

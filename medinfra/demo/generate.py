@@ -3,14 +3,15 @@
 Every record is made up and says so: facilities are named "Synthetic facility 000123", every
 record that has an is_synthetic flag has it set, and the instance is marked synthetic (first
 of all, so a run that stops half-way leaves a smaller synthetic data set). Only the regions are
-real. Records are committed batch by batch, each batch with its audit events.
+real. Records are committed every COMMIT_EVERY records, with their audit events.
 
 Each record gets its 'create' audit event in the hash chain, holding the record as written, so
 `medinfra audit verify` replays it. An incident is written in its final verification state with
 that one event: the generator stands for a finished history, not for the people who made it.
 
-Rows are written as plain tuples with one executemany per batch and ids reserved beforehand,
-not through bulk_create: compiling every value of every row took most of the time of a run.
+Rows are written as plain tuples with one executemany per batch (COPY on PostgreSQL) and ids
+reserved beforehand, not through bulk_create: compiling every value of every row took most of
+the time of a run. docs/performance.md says what else a profile found and what was done.
 The records are checked by construction (the generator makes only valid values), not with
 full_clean() one by one; the tests check a generated data set against the models' rules.
 """
@@ -20,9 +21,12 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import gc
+import hashlib
 import itertools
+import json
 import multiprocessing
 import operator
+import os
 import pickle
 import random
 import time
@@ -31,7 +35,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, TypeVar
+from queue import Full
+from typing import Any, TypeVar, cast
 
 from django.apps import apps
 from django.conf import settings
@@ -41,8 +46,8 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from medinfra.core.errors import InvalidInput
-from medinfra.core.models import AuditEvent, DatasetInfo
-from medinfra.core.services import mark_dataset, record_audit_events, system_actor
+from medinfra.core.models import AuditChainHead, AuditEvent, DatasetInfo
+from medinfra.core.services import GENESIS_HASH, event_digest, mark_dataset, system_actor
 from medinfra.facilities.models import (
     Assessment,
     Condition,
@@ -71,6 +76,11 @@ from medinfra.vehicles.models import Vehicle, VehicleEvent, VehicleStatus
 FIRST_DAY = dt.date(2022, 2, 24)
 LAST_DAY = dt.date(2025, 6, 30)
 CHUNK = 5_000
+# Records committed together (with their audit events and the chain's head): fewer commits
+# cost less, and SQLite's write-ahead log stays a fraction of the database.
+COMMIT_EVERY = 50_000
+# The audit events' changes, as the chain's hash takes them: sorted keys, no spaces.
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
 VERIFIER_USERNAME = "synthetic-verifier"
 FACILITY_PREFIX = "synthetic-facility-"
 INCIDENT_PREFIX = "synthetic-incident-"
@@ -223,6 +233,20 @@ def _preparer(field: Any, connection: BaseDatabaseWrapper) -> Callable[[Any], An
     return prepare
 
 
+def _memo(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """The conversion, remembered per value: the generator repeats its ~1,200 days a lot."""
+    cache: dict[Any, Any] = {}
+
+    def converted(value: Any) -> Any:
+        try:
+            return cache[value]
+        except KeyError:
+            result = cache[value] = convert(value)
+            return result
+
+    return converted
+
+
 def _weighted(weights: Mapping[Any, float]) -> tuple[list[Any], list[float]]:
     """Choices and their cumulative weights, for _Planner.pick()."""
     return list(weights), list(itertools.accumulate(float(w) for w in weights.values()))
@@ -246,6 +270,7 @@ class _Table:
         "SmallIntegerField",
         "TextField",
     }
+    REPEATED = {"DateField", "DateTimeField", "DecimalField"}
 
     def __init__(self, model: type[models.Model], connection: BaseDatabaseWrapper) -> None:
         self.model = model
@@ -262,8 +287,14 @@ class _Table:
                 self.defaults[f.attname] = f.get_default()
         # Values the driver cannot take as they are go through the field's preparation; the
         # defaults are prepared once.
+        # Days repeat a lot: their conversions are remembered (equal values, equal results).
         self.to_db = [
-            (f.attname, _preparer(f, connection))
+            (
+                f.attname,
+                _memo(_preparer(f, connection))
+                if f.get_internal_type() in self.REPEATED
+                else _preparer(f, connection),
+            )
             for f in fields
             if f.get_internal_type() not in self.PLAIN
         ]
@@ -277,7 +308,7 @@ class _Table:
         self.audited = [f.attname for f in audited]
         self.audited_values = operator.itemgetter(*self.audited)
         self.to_json = [
-            (f.attname, _iso if isinstance(f, models.DateField) else _text)  # dates, datetimes
+            (f.attname, _memo(_iso) if isinstance(f, models.DateField) else _text)  # and times
             for f in audited
             if isinstance(f, models.DateField | models.DecimalField)
         ]
@@ -288,23 +319,31 @@ class _Table:
         records: list[dict[str, Any]],
         extra: list[dict[str, Any]] | None = None,
     ) -> _Batch:
-        """The rows as the database takes them, and each record's audit 'after'."""
+        """The rows as the database takes them, and each record's audit changes as JSON text."""
         rows = []
-        changes: list[dict[str, Any]] = []
-        for pk, given in zip(ids, records, strict=True):
-            values = {**self.defaults, **given, "id": pk}
-            after = dict(zip(self.audited, self.audited_values(values), strict=True))
-            for name, convert in self.to_json:
+        changes: list[str] = []
+        defaults, db_defaults, audited = self.defaults, self.db_defaults, self.audited
+        audited_values, to_json, to_db, row = (
+            self.audited_values,
+            self.to_json,
+            self.to_db,
+            self.row,
+        )
+        if extra is None:
+            extra = [{}] * len(ids)
+        for pk, given, more in zip(ids, records, extra, strict=True):
+            values = {**defaults, **given, "id": pk}
+            after = dict(zip(audited, audited_values(values), strict=True))
+            for name, convert in to_json:
                 after[name] = convert(after[name])
-            changes.append({"after": after})
-            prepared = {**self.db_defaults, **given, "id": pk}
-            for name, prepare in self.to_db:
+            after.update(more)
+            # The text the chain's hash takes is the text stored: written once, here.
+            changes.append(f'{{"after":{_CANONICAL(after)}}}')
+            prepared = {**db_defaults, **given, "id": pk}
+            for name, prepare in to_db:
                 if name in given:
                     prepared[name] = prepare(given[name])
-            rows.append(self.row(prepared))
-        if extra is not None:
-            for change, more in zip(changes, extra, strict=True):
-                change["after"].update(more)
+            rows.append(row(prepared))
         return _Batch(model=self.model._meta.label_lower, ids=ids, rows=rows, changes=changes)
 
 
@@ -315,7 +354,7 @@ class _Batch:
     model: str  # its label: batches travel between processes
     ids: list[int]
     rows: list[tuple[Any, ...]]
-    changes: list[dict[str, Any]]
+    changes: list[str]  # each record's audit changes, canonical JSON
     links: list[tuple[str, tuple[str, str], list[tuple[Any, Any]]]] = field(default_factory=list)
 
 
@@ -488,6 +527,7 @@ class _Planner:
     def make_incidents(self) -> Iterator[_Batch]:
         total, random_, facilities = self.plan.sizes["incidents"], self.random, self.facilities
         types, type_weights = _weighted(ATTACK_WEIGHTS)
+        spoken = {kind: kind.replace("_", " ") for kind in types}
         states, state_weights = _weighted(VERIFICATION_WEIGHTS)
         certainties, certainty_weights = _weighted(CERTAINTY_WEIGHTS)
         resources = list(Resource.values)
@@ -520,6 +560,7 @@ class _Planner:
                     certainty = Certainty.POSSIBLE
                 decided = state in (Verification.VERIFIED, Verification.REJECTED)
                 number = f"{self.plan.first['incidents'] + n + 1:07d}"
+                summary = ", ".join([spoken[k] for k in kinds])
                 records.append(
                     {
                         "occurred_on": on,
@@ -532,9 +573,7 @@ class _Planner:
                         "patients_killed": self.one((0, 0, 0, 0, 0, 1)),
                         "patients_injured": self.one((0, 0, 0, 1, 3)),
                         "description": "Synthetic record; no real event.",
-                        "public_summary": "Synthetic record: "
-                        + ", ".join(k.replace("_", " ") for k in kinds)
-                        + ".",
+                        "public_summary": f"Synthetic record: {summary}.",
                         "certainty": certainty,
                         "verification": state,
                         "reported_by_id": reporter,
@@ -624,17 +663,32 @@ class _Planner:
                 yield self.batch(VehicleEvent, events)
 
 
-def _plan_in_child(plan: _Plan, queue: Any) -> None:
+def _plan_in_child(plan: _Plan, queue: Any, parent: int) -> None:
     """The planner's loop in a child process: batches go to the queue, then None."""
     # The child never touches the database: the connection it inherited belongs to the parent.
+
+    def put(item: bytes | None) -> None:
+        # If the parent is killed, nobody reads the queue: the child then ends instead of
+        # waiting for ever (and holding the parent's output open).
+        while True:
+            try:
+                queue.put(item, timeout=2)
+                return
+            except Full:
+                if os.getppid() != parent:
+                    queue.cancel_join_thread()  # what waits in the queue is lost, as meant
+                    raise SystemExit(1) from None
+
     try:
         for batch in _Planner(plan, transaction.get_connection()).batches():
             # Pickled here, not in the queue's feeder thread, which would only print a failure.
-            queue.put(pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))
+            put(pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))
+    except SystemExit:
+        raise
     except BaseException as error:  # the parent raises it
-        queue.put(pickle.dumps(RuntimeError(f"the planner failed: {error!r}")))
+        put(pickle.dumps(RuntimeError(f"the planner failed: {error!r}")))
         return
-    queue.put(None)
+    put(None)
 
 
 def _planned(plan: _Plan, *, in_child: bool) -> Iterator[_Batch]:
@@ -644,7 +698,7 @@ def _planned(plan: _Plan, *, in_child: bool) -> Iterator[_Batch]:
         return
     context = multiprocessing.get_context("fork")
     queue = context.Queue(maxsize=4)
-    child = context.Process(target=_plan_in_child, args=(plan, queue), daemon=True)
+    child = context.Process(target=_plan_in_child, args=(plan, queue, os.getpid()), daemon=True)
     child.start()
     try:
         while True:
@@ -662,30 +716,67 @@ def _planned(plan: _Plan, *, in_child: bool) -> Iterator[_Batch]:
 
 
 class _Writer:
-    """Inserts batches with one executemany each, and one 'create' audit event per record."""
+    """Inserts batches with one executemany each, and one 'create' audit event per record.
+
+    The events are those record_audit_events() would write, hashed with less work per event:
+    the planner wrote each record's changes as the canonical JSON the hash takes, so here an
+    event costs one string and one SHA-256 (the first one is checked against event_digest()).
+    """
+
+    ACTION = AuditEvent.Action.CREATE.value
 
     def __init__(self, actor: User) -> None:
-        self.actor = actor
         self.connection = transaction.get_connection()
+        self.user_id = actor.pk
+        self.label = actor.get_username()
+        self.head: AuditChainHead | None = None
+        self.checked = False
+        names = (
+            "at",
+            "actor",
+            "actor_label",
+            "action",
+            "model",
+            "object_id",
+            "changes",
+            "reason",
+            "previous_hash",
+            "hash",
+        )
+        self.audit_columns = tuple(
+            str(cast("models.Field[Any, Any]", AuditEvent._meta.get_field(name)).column)
+            for name in names
+        )
 
     def insert(self, label: str, columns: tuple[str, ...], rows: list[Any]) -> None:
         quote = self.connection.ops.quote_name
-        sql = (
-            f"INSERT INTO {quote(apps.get_model(label)._meta.db_table)} "  # noqa: S608 - names from the model
-            f"({', '.join(quote(c) for c in columns)}) "
-            f"VALUES ({', '.join(['%s'] * len(columns))})"
-        )
+        table = quote(apps.get_model(label)._meta.db_table)
+        names = ", ".join(quote(c) for c in columns)
         if self.connection.vendor != "postgresql":
+            sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608 - names from the model
             with self.connection.cursor() as cursor:
                 cursor.executemany(sql, rows)
             return
-        # Django's cursor binds values into the text of each statement, in Python; a cursor
-        # that binds them on the server runs one prepared statement for all the rows, at a
-        # third of the cost.
+        # COPY: the rows go to the server as one stream, the fastest way PostgreSQL loads.
         import psycopg
 
-        with psycopg.Cursor(self.connection.connection) as cursor:
-            cursor.executemany(sql, rows)
+        with (
+            psycopg.Cursor(self.connection.connection) as cursor,
+            cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+
+    @contextmanager
+    def chain(self) -> Iterator[None]:
+        """Hold the audit chain's head for the writes of one transaction."""
+        with transaction.atomic():
+            self.head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+                pk=1, defaults={"hash": GENESIS_HASH, "length": 0}
+            )
+            yield
+            self.head.save(update_fields=["hash", "length"])
+            self.head = None
 
     def write(self, batch: _Batch) -> None:
         model = apps.get_model(batch.model)
@@ -693,20 +784,58 @@ class _Writer:
         self.insert(batch.model, columns, batch.rows)
         for link, columns, rows in batch.links:
             self.insert(link, columns, rows)
-        record_audit_events(
-            actor=self.actor,
-            action=AuditEvent.Action.CREATE,
-            items=((_stub(model, pk), c) for pk, c in zip(batch.ids, batch.changes, strict=True)),
-            batch_size=len(batch.ids),
+        self.audit(batch)
+
+    def audit(self, batch: _Batch) -> None:
+        head = self.head
+        assert head is not None, "write() inside chain()"
+        at = timezone.now()
+        stored_at = self.connection.ops.adapt_datetimefield_value(at)
+        action, label, user_id = self.ACTION, self.label, self.user_id
+        # The hashed body is event_digest()'s: its keys in order, the changes' text as planned.
+        before = (
+            f'{{"action":{json.dumps(action)},"actor":{json.dumps(label, ensure_ascii=False)},'
+            f'"at":{json.dumps(at.astimezone(dt.UTC).isoformat())},"changes":'
         )
-
-
-def _stub(model: type[models.Model], pk: int) -> models.Model:
-    """A stand-in for a written record, enough for its audit event: its model and id."""
-    # Model.__init__ would cost more than the row's insert; the audit needs only these two.
-    obj = model.__new__(model)
-    obj.pk = pk
-    return obj
+        middle = f',"model":{json.dumps(batch.model)},"object":"'
+        sha256 = hashlib.sha256
+        previous = head.hash
+        rows = []
+        for pk, changes in zip(batch.ids, batch.changes, strict=True):
+            body = f'{before}{changes}{middle}{pk}","previous":"{previous}","reason":""}}'
+            digest = sha256(body.encode()).hexdigest()
+            rows.append(
+                (
+                    stored_at,
+                    user_id,
+                    label,
+                    action,
+                    batch.model,
+                    str(pk),
+                    changes,
+                    "",
+                    previous,
+                    digest,
+                )
+            )
+            previous = digest
+        if rows and not self.checked:
+            expected = event_digest(
+                previous_hash=head.hash,
+                at=at,
+                actor_label=label,
+                action=action,
+                model=batch.model,
+                object_id=str(batch.ids[0]),
+                changes=json.loads(batch.changes[0]),
+                reason="",
+            )
+            if rows[0][-1] != expected:
+                raise RuntimeError("the generator's audit hashes differ from event_digest()'s")
+            self.checked = True
+        self.insert(AuditEvent._meta.label_lower, self.audit_columns, rows)
+        head.hash = previous
+        head.length += len(rows)
 
 
 WRITTEN = (Facility, Assessment, Restoration, Incident, Vehicle, VehicleEvent)
@@ -773,6 +902,7 @@ def _run(
     seed: int,
     add: bool,
     in_child: bool | None,
+    rebuild_indexes: bool | None,
     progress: ProgressFn,
 ) -> GenerateSummary:
     started = time.monotonic()
@@ -817,6 +947,7 @@ def _run(
         # Labelled first: a run that stops half-way leaves a smaller synthetic data set.
         _mark(sizes, seed)
     reserved = _reserve_ids(connection, _most_records(sizes))
+    first_counts = sum(model.all_objects.count() for model in (Facility, Incident, Vehicle))
     plan = _Plan(
         sizes=sizes,
         seed=seed,
@@ -848,15 +979,34 @@ def _run(
         f"{sizes['facilities']:,} facilities with their assessments and restorations, "
         f"{sizes['incidents']:,} incidents, {sizes['vehicles']:,} vehicles"
     )
-    for batch in _planned(plan, in_child=in_child):
-        # Each batch is committed with its audit events: a million records in one transaction
-        # would grow SQLite's write-ahead log far past the database, and slow every write.
-        with transaction.atomic():
-            writer.write(batch)
-        name = names[batch.model]
-        counts[name] += len(batch.ids)
-        if name == "incidents" and counts[name] % 100_000 == 0 and counts[name] < sizes[name]:
-            progress(f"  {counts[name]:,} incidents")
+    batches = _planned(plan, in_child=in_child)
+    # A large load into small tables is faster with their plain indexes made after it, in one
+    # pass each, than with every row inserted into every index.
+    if rebuild_indexes is None:
+        planned = sum(sizes.values())
+        rebuild_indexes = planned >= 50_000 and planned >= first_counts
+    with (
+        _bulk_load(connection),
+        _indexes_made_after(connection, rebuild=rebuild_indexes, progress=progress),
+    ):
+        for first_batch in batches:
+            # Committed every COMMIT_EVERY records with their audit events: a million records
+            # in one transaction would grow SQLite's write-ahead log far past the database.
+            with writer.chain():
+                batch: _Batch | None = first_batch
+                written = 0
+                while batch is not None:
+                    writer.write(batch)
+                    written += len(batch.ids)
+                    name = names[batch.model]
+                    counts[name] += len(batch.ids)
+                    if (
+                        name == "incidents"
+                        and counts[name] % 100_000 == 0
+                        and counts[name] < sizes[name]
+                    ):
+                        progress(f"  {counts[name]:,} incidents")
+                    batch = next(batches, None) if written < COMMIT_EVERY else None
     short = [name for name, size in sizes.items() if counts[name] != size]
     if short:
         raise RuntimeError(f"the generator wrote too few {', '.join(short)}")
@@ -903,8 +1053,13 @@ def generate_dataset(
     add: bool = False,
     progress: ProgressFn | None = None,
     in_child: bool | None = None,
+    rebuild_indexes: bool | None = None,
 ) -> GenerateSummary:
-    """Write a synthetic data set of the given sizes; the same seed gives the same records."""
+    """Write a synthetic data set of the given sizes; the same seed gives the same records.
+
+    `in_child` (plan in a child process) and `rebuild_indexes` (make the plain indexes after
+    the load) choose only how it writes, by the sizes when None; the records are the same.
+    """
     sizes = {
         "incidents": _count_option(incidents, "incidents"),
         "facilities": _count_option(facilities, "facilities"),
@@ -912,13 +1067,13 @@ def generate_dataset(
     }
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise InvalidInput({"seed": f"Give a whole number as the seed (got {seed!r})."})
-    connection = transaction.get_connection()
-    with _larger_cache(connection), _without_cycle_collection():
+    with _without_cycle_collection():
         return _run(
             sizes=sizes,
             seed=seed,
             add=add,
             in_child=in_child,
+            rebuild_indexes=rebuild_indexes,
             progress=progress or (lambda message: None),
         )
 
@@ -937,17 +1092,89 @@ def _without_cycle_collection() -> Iterator[None]:
 
 
 @contextmanager
-def _larger_cache(connection: BaseDatabaseWrapper) -> Iterator[None]:
-    """On SQLite, a larger page cache for this connection keeps the indexes in memory."""
+def _indexes_made_after(
+    connection: BaseDatabaseWrapper, *, rebuild: bool, progress: ProgressFn
+) -> Iterator[None]:
+    """The written tables' plain indexes dropped for the load and made again after it.
+
+    Unique indexes stay, so every row is still checked as it is written. If the process is
+    killed (not stopped by an error) during the load, the plain indexes stay missing: the
+    queries are then slow, not wrong, and `medinfra generate` into a new database is the way
+    on, as for any interrupted run.
+    """
+    if connection.vendor not in ("sqlite", "postgresql") or not rebuild:
+        yield
+        return
+    tables = [model._meta.db_table for model in (*WRITTEN, AuditEvent)]
+    tables += [
+        Incident.sources.through._meta.db_table,
+        IncidentAttackType._meta.db_table,
+        IncidentResource._meta.db_table,
+    ]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "  # noqa: S608 - placeholders only
+                f"AND tbl_name IN ({', '.join(['%s'] * len(tables))}) ORDER BY name",
+                tables,
+            )
+        else:  # indexes of constraints (primary keys, unique, ...) stay
+            cursor.execute(
+                "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+                "WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s) "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname) "
+                "ORDER BY i.indexname",
+                [tables],
+            )
+        indexes = [
+            (name, sql)
+            for name, sql in cursor.fetchall()
+            if not sql.lstrip().upper().startswith("CREATE UNIQUE")
+        ]
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {quote(name)}")
+    try:
+        yield
+    finally:
+        started = time.monotonic()
+        with connection.cursor() as cursor:
+            deferred = connection.vendor == "postgresql" and connection.in_atomic_block
+            if deferred:
+                # Inside a caller's transaction the deferred foreign-key checks are still
+                # pending, and PostgreSQL makes no index on a table with pending checks.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for _, sql in indexes:
+                cursor.execute(sql)
+            if deferred:
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # as Django declares them
+        progress(f"  {len(indexes)} indexes made again in {time.monotonic() - started:.1f} s")
+
+
+@contextmanager
+def _bulk_load(connection: BaseDatabaseWrapper) -> Iterator[None]:
+    """On SQLite, settings for this connection's bulk load only, restored after it.
+
+    A larger page cache keeps the indexes in memory. The write-ahead log is copied back into
+    the database less often (each copy rewrites the index pages touched since the last), and
+    the load does not wait for the disk at each commit or copy: a crash of the machine (not of
+    the process) during the load may lose its last commits, never the data written before.
+    """
     if connection.vendor != "sqlite":
         yield
         return
+    wanted = {"cache_size": -262144, "wal_autocheckpoint": 65536}
+    if not connection.in_atomic_block:  # SQLite keeps a transaction's safety level
+        wanted["synchronous"] = 0
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        (previous,) = cursor.fetchone()
-        cursor.execute("PRAGMA cache_size = -262144")
+        previous = {}
+        for name, value in wanted.items():
+            cursor.execute(f"PRAGMA {name}")
+            (previous[name],) = cursor.fetchone()
+            cursor.execute(f"PRAGMA {name} = {int(value)}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+            for name, value in previous.items():
+                cursor.execute(f"PRAGMA {name} = {int(value)}")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 import socket
 from collections.abc import Callable
 from typing import Any
@@ -17,6 +18,9 @@ import pytest
 pytest_plugins = ["tests.var_templates"]
 
 _counter = itertools.count(1)
+
+# A read after a write sees the write: servers that tests start never answer older figures.
+os.environ.setdefault("MEDINFRA_FIGURES_STALE_SECONDS", "0")
 
 
 @pytest.fixture(autouse=True)
@@ -44,6 +48,12 @@ def _plain_static_storage(settings: Any) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _figures_never_stale(settings: Any) -> None:
+    """A read after a write sees the write (the tests of the rule set their own bound)."""
+    settings.MEDINFRA_FIGURES_STALE_SECONDS = 0
 
 
 @pytest.fixture

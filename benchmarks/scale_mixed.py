@@ -4,8 +4,10 @@ On a generated data set (a million incidents by default), served by `medinfra se
 50 connections asking for the home page and the API's figures in turn, and reporters post new
 incidents through the API with their tokens, each as fast as it is answered, for 60 seconds.
 Every write changes the data version, so the figures are computed again and again while the
-reads go on. It prints the readers' latency percentiles and errors, the writes, and whether
-every acknowledged write is in the database (goal: zero errors, no lost write). Run it as
+reads go on; meanwhile readers get the figures of the version before, at most
+MEDINFRA_FIGURES_STALE_SECONDS old (`--stale-seconds`; the server's default otherwise). It
+prints the readers' latency percentiles and errors, the writes, and whether every acknowledged
+write is in the database (goal: zero errors, no lost write). Run it as
 
     .venv/bin/python benchmarks/scale_mixed.py [--incidents 1000000] [--postgres]
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import random
 import sqlite3
 import sys
@@ -142,8 +145,18 @@ def main() -> None:
     parser.add_argument(
         "--threads", type=int, default=None, help="threads per server process (serve's default)"
     )
+    parser.add_argument(
+        "--stale-seconds",
+        type=int,
+        default=None,
+        help="MEDINFRA_FIGURES_STALE_SECONDS of the server (its default otherwise)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the working folder")
     args = parser.parse_args()
+    if args.stale_seconds is not None:  # the server started below inherits it
+        os.environ["MEDINFRA_FIGURES_STALE_SECONDS"] = str(args.stale_seconds)
+    stale = os.environ.get("MEDINFRA_FIGURES_STALE_SECONDS")
+    stale = f"{stale} s" if stale else "the server's default time"
     print(f"machine: {lib.machine()}; load average at start: {lib.load()}")
     with lib.workspace("medinfra-bench-mixed-", keep=args.keep) as folder:
         postgres = None
@@ -196,7 +209,8 @@ def main() -> None:
     threads = f"{args.threads} threads" if args.threads else "serve's default threads"
     print(
         f"\n{args.readers} readers ({', '.join(READ_PATHS)} in turn) and {args.reporters} "
-        f"reporters for {args.seconds} s ({threads} per server process):"
+        f"reporters for {args.seconds} s ({threads} per server process; older figures served "
+        f"for at most {stale} while newer ones are computed):"
     )
     print(
         f"{'who':<10}{'requests':>10}{'per s':>8}{'p50 ms':>9}{'p75 ms':>9}{'p90 ms':>9}"

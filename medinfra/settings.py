@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: a kept answer of the figures still passes through every middleware above.
+    "medinfra.dashboard.middleware.FiguresCacheMiddleware",
 ]
 
 ROOT_URLCONF = "medinfra.urls"
@@ -174,6 +176,10 @@ CACHES = {
         "TIMEOUT": int(os.environ.get("MEDINFRA_CACHE_SECONDS", "300")),
     }
 }
+
+# While one request computes the figures of a newer data version, others may be answered the
+# figures of an older version of the same audit chain, at most this many seconds old (0: never).
+MEDINFRA_FIGURES_STALE_SECONDS = int(os.environ.get("MEDINFRA_FIGURES_STALE_SECONDS", "30"))
 
 LOGIN_URL = "admin:login"
 AUTHENTICATION_BACKENDS = ["medinfra.core.auth.RateLimitedBackend"]

@@ -2,7 +2,8 @@
 
 Counts come from medinfra.dashboard.queries, by the rules in docs/counting-rules.md. Attacks
 are verified ones only: unverified incidents are never public, not even as a count. Each answer
-is kept, rendered, per data version (see cached()), so a repeated request costs a lookup.
+is kept whole by medinfra.dashboard.pagecache (a repeated request is a lookup there), and its
+body per data version by cached(), for the requests the former does not keep.
 """
 
 from __future__ import annotations

@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 
+from medinfra.dashboard import pagecache
+
 FALLBACK_LANGUAGE = "en"
 
 
@@ -40,3 +42,20 @@ class ForeignBrowserLanguageMiddleware:
             translation.activate(FALLBACK_LANGUAGE)
             request.LANGUAGE_CODE = FALLBACK_LANGUAGE
         return self.get_response(request)
+
+
+class FiguresCacheMiddleware:
+    """Answer a repeated request for the figures from its kept answer (see pagecache).
+
+    Last in the list, so every other middleware still sees the request and the answer: the
+    language is chosen, the CSRF cookie and the security headers are set as for any page.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        key = pagecache.key_of(request)
+        if key is None:
+            return self.get_response(request)
+        return pagecache.answer(request, key, self.get_response)

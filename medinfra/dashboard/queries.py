@@ -224,7 +224,7 @@ def cached(
 
 
 def cached_headline(
-    *, version: int, country: str, as_of: dt.date, region: Region | None = None
+    *, version: int | DataVersion, country: str, as_of: dt.date, region: Region | None = None
 ) -> Headline:
     """headline(), cached by data version."""
     return cached(
@@ -238,7 +238,7 @@ def cached_headline(
 
 
 def cached_attacks_by_month(
-    *, version: int, country: str, as_of: dt.date, region: Region | None = None
+    *, version: int | DataVersion, country: str, as_of: dt.date, region: Region | None = None
 ) -> list[MonthlyAttacks]:
     """verified_attacks_by_month() for a country or a region, cached by data version."""
     return cached(
@@ -254,7 +254,7 @@ def cached_attacks_by_month(
 
 
 def cached_damage_by_month(
-    *, version: int, country: str, as_of: dt.date, region: Region | None = None
+    *, version: int | DataVersion, country: str, as_of: dt.date, region: Region | None = None
 ) -> list[MonthlyDamage]:
     """damage_by_month() for a country or a region, cached by data version."""
     return cached(
@@ -328,7 +328,7 @@ def figure_sources(
 
 
 def cached_figure_sources(
-    *, version: int, country: str, as_of: dt.date, region: Region | None = None
+    *, version: int | DataVersion, country: str, as_of: dt.date, region: Region | None = None
 ) -> FigureSources:
     """figure_sources(), cached by data version."""
     return cached(

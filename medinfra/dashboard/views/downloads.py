@@ -14,12 +14,12 @@ from django.utils.translation import gettext_lazy
 
 from medinfra.core.errors import InvalidInput
 from medinfra.core.models import DatasetInfo
-from medinfra.core.queries import data_version
 from medinfra.dashboard.forms import AsOfForm
 from medinfra.dashboard.queries import (
     cached_attacks_by_month,
     cached_damage_by_month,
     cached_headline,
+    figures_version,
 )
 from medinfra.dashboard.views.pages import cached_published, site_country
 from medinfra.facilities.queries import DamageCounts
@@ -89,7 +89,7 @@ def attacks_csv(request: HttpRequest) -> HttpResponse:
         return _bad_request(form)
     country, as_of, region = _place(form)
     series = cached_attacks_by_month(
-        version=data_version(), country=country, as_of=as_of, region=region
+        version=figures_version(), country=country, as_of=as_of, region=region
     )
     synthetic = DatasetInfo.current().is_synthetic
     types = list(AttackType.values)
@@ -113,7 +113,7 @@ def damage_csv(request: HttpRequest) -> HttpResponse:
         form.add_error("region", gettext_lazy("Damage cannot be assessed in this region."))
         return _bad_request(form)
     series = cached_damage_by_month(
-        version=data_version(), country=country, as_of=as_of, region=region
+        version=figures_version(), country=country, as_of=as_of, region=region
     )
     synthetic = DatasetInfo.current().is_synthetic
     return _csv(
@@ -138,7 +138,7 @@ def regions_csv(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _bad_request(form)
     country, as_of, _region = _place(form)
-    figures = cached_headline(version=data_version(), country=country, as_of=as_of)
+    figures = cached_headline(version=figures_version(), country=country, as_of=as_of)
     empty = DamageCounts()
 
     def damage_cells(damage: DamageCounts | None) -> list[Any]:
@@ -187,7 +187,7 @@ def reported_csv(request: HttpRequest) -> HttpResponse:
     if region is not None:
         form.add_error("region", gettext_lazy("Published figures are followed for the country."))
         return _bad_request(form)
-    series = cached_published(version=data_version(), country=country, as_of=as_of)
+    series = cached_published(version=figures_version(), country=country, as_of=as_of)
     synthetic = DatasetInfo.current().is_synthetic
     return _csv(
         _file_name("reported-figures-by-month", as_of, None),

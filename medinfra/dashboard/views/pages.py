@@ -17,18 +17,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from medinfra.core.errors import InvalidInput
-from medinfra.core.queries import data_version
 from medinfra.dashboard import context_processors
 from medinfra.dashboard.charts import Chart, Series, line_chart, month_label, stacked_bar_chart
 from medinfra.dashboard.choropleth import METRICS, map_attribution, region_map
 from medinfra.dashboard.forms import AsOfForm, DisplayForm, HomeForm
 from medinfra.dashboard.queries import (
+    DataVersion,
     Headline,
     cached,
     cached_attacks_by_month,
     cached_damage_by_month,
     cached_figure_sources,
     cached_headline,
+    figures_version,
     partnership_agreements,
     recovery_projects,
 )
@@ -162,7 +163,9 @@ def damage_trend(series: list[MonthlyDamage], csv_url: str) -> Trend:
     )
 
 
-def cached_published(*, version: int, country: str, as_of: dt.date) -> PublishedSeries:
+def cached_published(
+    *, version: int | DataVersion, country: str, as_of: dt.date
+) -> PublishedSeries:
     """published_by_month() for a country, cached by data version."""
     return cached(
         "published-by-month",
@@ -205,7 +208,7 @@ def _csv_url(name: str, as_of: dt.date, region: Region | None) -> str:
 
 
 def trends(
-    *, version: int, country: str, as_of: dt.date, region: Region | None = None
+    *, version: int | DataVersion, country: str, as_of: dt.date, region: Region | None = None
 ) -> tuple[Trend, Trend | None]:
     """The attacks and damage trends of a country or region, with labels in its language."""
     # No damage trend where damage cannot be assessed: it would draw a false zero.
@@ -289,7 +292,7 @@ def home(request: HttpRequest) -> HttpResponse:
     country = site_country()
     as_of = form.as_of_date()
     metric = form.metric_key()
-    version = data_version()
+    version = figures_version()
     figures = cached_headline(version=version, country=country, as_of=as_of)
     shaded = cached(
         f"map-{metric}",
@@ -329,6 +332,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "sources": cached_figure_sources(version=version, country=country, as_of=as_of),
         "regions_csv": _csv_url("regions_csv", as_of, None),
         "region_links": {r.region.code: region_url(r.region, as_of) for r in figures.regions},
+        # The page may be kept and served while newer figures are computed: it says when.
+        "computed_at": timezone.now(),
     }
     return render(request, "dashboard/home.html", context)
 
@@ -362,7 +367,7 @@ def regions(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return invalid(request, "dashboard/regions.html", {}, form)
     as_of = form.as_of_date()
-    figures = cached_headline(version=data_version(), country=site_country(), as_of=as_of)
+    figures = cached_headline(version=figures_version(), country=site_country(), as_of=as_of)
     return render(
         request,
         "dashboard/regions.html",
@@ -431,7 +436,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
         return invalid(request, "dashboard/region.html", {"region": place}, form)
     as_of = form.as_of_date()
     country = place.country.code
-    version = data_version()
+    version = figures_version()
     figures = cached_headline(version=version, country=country, as_of=as_of, region=place)
     attacks, damage = trends(version=version, country=country, as_of=as_of, region=place)
     lists = cached(

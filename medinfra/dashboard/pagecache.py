@@ -1,0 +1,289 @@
+"""Whole public answers of the figures, kept per data version: a repeated request is a lookup.
+
+The home page and the API's headline, by-region and by-month figures are kept rendered, per
+URL (with its query), language, display mode, dataset label and day. A request asks the
+database one question (the data version, with the dataset label) and, when the kept answer is
+of that version, gets the kept body without the view or the template running.
+
+Rules (docs/performance.md, "How the figures stay fast"):
+
+- Nothing user-specific is kept or served: a request with an Authorization header or any
+  cookie besides the language, the display mode and the CSRF cookie (a session, messages)
+  goes to the view. The CSRF token of a kept page is blanked and each reader gets their own.
+- The answer of the current data version is served. The answer of an older version may be
+  served only if that version is an ancestor of the current one (its newest audit event is
+  still in the chain: after a rollback or a restore it is gone, so figures of another history
+  are never served) and its computation began less than MEDINFRA_FIGURES_STALE_SECONDS ago.
+  Younger than half that, it is served as it is; older, one request computes the current
+  answer (one such computation at a time per server process) while the others get it.
+- Otherwise one request computes the answer (per key and server process) and the others
+  asking for it wait for that computation.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import http_date
+
+from medinfra.core.models import AuditChainHead, AuditEvent, DatasetInfo
+from medinfra.dashboard.context_processors import SCHEME_COOKIE, TEXT_COOKIE, display_of
+from medinfra.dashboard.queries import DataVersion
+
+# The answers kept: the home page and the API's figures (by URL name, resolved once).
+PAGES = (
+    "dashboard:home",
+    "api-v1:get_headline",
+    "api-v1:get_figures_by_region",
+    "api-v1:get_figures_by_month",
+)
+# What Django's {% csrf_token %} writes; page text is escaped, so it cannot write this.
+CSRF_INPUT = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(">)')
+BLANK_CSRF_INPUT = b'<input type="hidden" name="csrfmiddlewaretoken" value="">'
+# Headers that belong to one answer, never to a kept one.
+PER_ANSWER_HEADERS = {"set-cookie", "vary", "last-modified", "content-length"}
+# Requests that compute at once are few; a fixed set of locks keeps the count bounded.
+_locks = [threading.Lock() for _ in range(64)]
+# Computations of answers whose older answer may be served meanwhile: one at a time.
+_computing = threading.Lock()
+
+
+@dataclass(frozen=True)
+class State:
+    """What a kept answer depends on besides its URL: the data version and the demo label."""
+
+    version: DataVersion
+    synthetic: bool
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A rendered answer, the data version it was computed at and when that began."""
+
+    version: DataVersion
+    computed_at: float
+    content_type: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+    def response(self, request: HttpRequest) -> HttpResponse:
+        body = self.body
+        if BLANK_CSRF_INPUT in body:
+            token = get_token(request).encode("ascii")
+            body = body.replace(
+                BLANK_CSRF_INPUT,
+                b'<input type="hidden" name="csrfmiddlewaretoken" value="' + token + b'">',
+            )
+        response = HttpResponse(body, content_type=self.content_type)
+        for name, value in self.headers:
+            response[name] = value
+        response["Last-Modified"] = http_date(self.computed_at)
+        return response
+
+
+@functools.cache
+def kept_paths() -> frozenset[str]:
+    return frozenset(reverse(name) for name in PAGES)
+
+
+@functools.cache
+def kept_paths_html() -> str:
+    return reverse(PAGES[0])
+
+
+def current_state() -> State:
+    """The data version and the demo label, in one query of two primary-key lookups."""
+    head = AuditChainHead._meta.db_table
+    info = DatasetInfo._meta.db_table
+    sql = (
+        f"SELECT (SELECT length FROM {head} WHERE id = 1), "  # noqa: S608
+        f"(SELECT hash FROM {head} WHERE id = 1), "
+        f"(SELECT is_synthetic FROM {info} WHERE id = 1)"
+    )
+    row: tuple[Any, ...] | None = _ask_sqlite_file(sql)
+    if row is None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            row = cursor.fetchone()
+    length, head_hash, synthetic = row if row is not None else (0, "", False)
+    return State(DataVersion(int(length or 0), str(head_hash or "")), bool(synthetic))
+
+
+# SQLite connections are opened per request (CONN_MAX_AGE 0, so that a restored file is read
+# at once); opening one costs more than the rest of a kept answer. The version is asked
+# instead on a connection of this thread kept open, while the file is the same file.
+_files = threading.local()
+
+
+def _ask_sqlite_file(sql: str, params: tuple[object, ...] = ()) -> tuple[Any, ...] | None:
+    """The row (() if none), asked on this thread's own connection to the SQLite file.
+
+    None where that does not apply: not SQLite, or Django's connection is open already.
+    """
+    database = settings.DATABASES["default"]
+    if connection.vendor != "sqlite" or database.get("CONN_MAX_AGE"):
+        return None
+    if connection.connection is not None:  # open already (a request that computes, a test)
+        return None
+    path = str(database["NAME"])
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None  # in memory, or not there: Django's connection says what is what
+    identity = (path, found.st_dev, found.st_ino)
+    kept = getattr(_files, "open", None)
+    if kept is None or kept[0] != identity:
+        if kept is not None:
+            kept[1].close()
+        opened = sqlite3.connect(path, timeout=20, isolation_level=None)
+        kept = _files.open = (identity, opened)
+    row: tuple[Any, ...] | None = kept[1].execute(sql, params).fetchone()
+    return row if row is not None else ()
+
+
+def is_ancestor(older: DataVersion, current: DataVersion) -> bool:
+    """Whether the chain at `older` is the current chain's beginning (or the whole of it)."""
+    if older == current:
+        return True
+    if older.length == 0 or older.length > current.length or not older.hash:
+        return False
+    # Each event's hash covers the one before it, so an event still in the table is in the
+    # current chain; one undone by a rollback or lost in a restore is not (unique index).
+    table = AuditEvent._meta.db_table
+    sql = f"SELECT 1 FROM {table} WHERE hash = %s"  # noqa: S608
+    asked = _ask_sqlite_file(sql.replace("%s", "?"), (older.hash,))
+    if asked is not None:
+        return bool(asked)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [older.hash])
+        return cursor.fetchone() is not None
+
+
+def key_of(request: HttpRequest) -> str | None:
+    """The cache key of a request whose answer may be kept, or None."""
+    if request.method != "GET" or request.path not in kept_paths():
+        return None
+    if "HTTP_AUTHORIZATION" in request.META:
+        return None
+    allowed = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME, TEXT_COOKIE, SCHEME_COOKIE}
+    if any(name not in allowed for name in request.COOKIES):
+        return None
+    # The API's JSON is the same in every language; the pages are not.
+    html = request.path == kept_paths_html()
+    parts = "\n".join(
+        (
+            request.get_full_path(),
+            (translation.get_language() or "") if html else "",
+            display_of(request).css_classes,
+            timezone.localdate().isoformat(),  # "today" is the default date of the figures
+        )
+    )
+    return "page:" + hashlib.sha256(parts.encode()).hexdigest()
+
+
+def stale_seconds() -> float:
+    return float(getattr(settings, "MEDINFRA_FIGURES_STALE_SECONDS", 0))
+
+
+def may_serve_older(kept: Kept, state: State) -> bool:
+    """Whether an answer of another version may be served while the current one is computed."""
+    return time.time() - kept.computed_at < stale_seconds() and is_ancestor(
+        kept.version, state.version
+    )
+
+
+def due(kept: Kept) -> bool:
+    """Whether an older answer that may still be served is to be computed afresh now."""
+    # Not at every write: computing at a million incidents takes seconds, and writes that come
+    # faster would keep the server computing all the time. Half the bound leaves the other
+    # half for the computation.
+    return time.time() - kept.computed_at >= stale_seconds() / 2
+
+
+def _keepable(response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in response.get("Cache-Control", "")
+    )
+
+
+def _keep(key: str, state: State, started: float, response: HttpResponse) -> None:
+    body = CSRF_INPUT.sub(rb"\1\2", response.content)
+    headers = tuple(
+        (name, value)
+        for name, value in response.items()
+        if name.lower() not in PER_ANSWER_HEADERS and name.lower() != "content-type"
+    )
+    kept = Kept(state.version, started, response["Content-Type"], headers, body)
+    cache.set(f"{key}:{int(state.synthetic)}", kept)
+    response["Last-Modified"] = http_date(started)
+
+
+def _found(key: str, state: State) -> Kept | None:
+    kept = cache.get(f"{key}:{int(state.synthetic)}")
+    return kept if isinstance(kept, Kept) else None
+
+
+def answer(
+    request: HttpRequest, key: str, compute: Callable[[HttpRequest], HttpResponse]
+) -> HttpResponse:
+    """The kept answer when it may be served, else the view's, kept for the next request."""
+    state = current_state()
+    kept = _found(key, state)
+    if kept is not None and kept.version == state.version:
+        return kept.response(request)
+    lock = _locks[int(key[-8:], 16) % len(_locks)]
+    waited = False
+    if kept is not None and may_serve_older(kept, state):
+        # The older answer, unless it is due and this request may compute: one computation at
+        # a time in a process, and of this answer nowhere else in the process.
+        if not due(kept) or not _computing.acquire(blocking=False):
+            return kept.response(request)
+        if not lock.acquire(blocking=False):
+            _computing.release()
+            return kept.response(request)
+        try:
+            return _compute(request, key, state, compute)
+        finally:
+            lock.release()
+            _computing.release()
+    if not lock.acquire(blocking=False):
+        lock.acquire()
+        waited = True
+    try:
+        if waited:  # the request before may have computed this version meanwhile
+            state = current_state()
+            kept = _found(key, state)
+            if kept is not None and kept.version == state.version:
+                return kept.response(request)
+        return _compute(request, key, state, compute)
+    finally:
+        lock.release()
+
+
+def _compute(
+    request: HttpRequest, key: str, state: State, compute: Callable[[HttpRequest], HttpResponse]
+) -> HttpResponse:
+    started = time.time()
+    response = compute(request)
+    if _keepable(response):
+        _keep(key, state, started, response)
+    return response

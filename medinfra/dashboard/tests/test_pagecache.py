@@ -1,0 +1,294 @@
+"""Whole answers kept per data version: what is served, to whom, and never across histories."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client
+from django.utils import translation
+
+from medinfra.core.models import AuditEvent
+from medinfra.core.roles import ensure_role_groups
+from medinfra.core.services import mark_dataset
+from medinfra.dashboard import pagecache
+from medinfra.dashboard.queries import DataVersion
+from medinfra.incidents.services import set_verification
+
+HEADLINE = "/api/v1/figures/headline"
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
+
+
+def verified_attacks(client: Client) -> int:
+    return int(json.loads(client.get(HEADLINE).content)["attacks_verified"])
+
+
+@contextmanager
+def computing_elsewhere() -> Iterator[None]:
+    """As while another request computes every answer: the locks are taken."""
+    for lock in pagecache._locks:
+        lock.acquire()
+    try:
+        yield
+    finally:
+        for lock in pagecache._locks:
+            lock.release()
+
+
+def add_verified_attack(make_incident: Any, other_actor: Any) -> None:
+    set_verification(make_incident(), actor=other_actor, state="verified")
+
+
+# -- served from the kept answer -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/?as_of=2024-06-30&metric=attacks",
+        HEADLINE,
+        "/api/v1/figures/by-region?region=UA-63",
+        "/api/v1/figures/by-month?as_of=2024-06-30",
+    ],
+)
+def test_a_repeated_request_asks_the_database_one_question(
+    client, registry, django_assert_num_queries, url
+):
+    first = client.get(url)
+    with django_assert_num_queries(1):
+        again = client.get(url)
+    assert again.status_code == 200
+    assert TOKEN.sub("", again.content.decode()) == TOKEN.sub("", first.content.decode())
+
+
+def test_kept_answers_carry_the_same_headers(client, registry):
+    for url in ("/", HEADLINE):
+        first, again = client.get(url), client.get(url)
+        for name in (
+            "Content-Type",
+            "Content-Security-Policy",
+            "X-Frame-Options",
+            "X-Content-Type-Options",
+            "Referrer-Policy",
+            "Content-Language",
+        ):
+            assert again.get(name) == first.get(name), (url, name)
+        assert again["Content-Security-Policy"]
+        assert again["Last-Modified"] == first["Last-Modified"]
+
+
+def test_each_reader_gets_their_own_working_csrf_token(registry):
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.get("/")
+    page = second.get("/").content.decode()  # the kept page
+    tokens = TOKEN.findall(page)
+    assert len(tokens) == 2 and all(tokens)
+    assert "csrftoken" in second.cookies
+    response = second.post(
+        "/display/", {"csrfmiddlewaretoken": tokens[0], "text": "large", "next": "/"}
+    )
+    assert response.status_code == 302
+    # Without the reader's own cookie, the token of the kept page is refused.
+    stranger = Client(enforce_csrf_checks=True)
+    refused = stranger.post(
+        "/display/", {"csrfmiddlewaretoken": tokens[0], "text": "large", "next": "/"}
+    )
+    assert refused.status_code == 403
+
+
+def test_display_mode_and_language_are_kept_apart(client, registry):
+    client.cookies["display_text"] = "large"
+    assert 'class="text-large scheme-standard"' in client.get("/").content.decode()
+    plain = Client()
+    assert 'class="text-normal scheme-standard"' in plain.get("/").content.decode()
+    english = Client(HTTP_ACCEPT_LANGUAGE="en")
+    ukrainian = Client(HTTP_ACCEPT_LANGUAGE="uk")
+    assert '<html lang="en"' in english.get("/").content.decode()
+    assert '<html lang="uk"' in ukrainian.get("/").content.decode()
+    assert '<html lang="en"' in english.get("/").content.decode()
+
+
+def test_the_api_answer_is_one_in_every_language(registry, django_assert_num_queries):
+    english = Client(HTTP_ACCEPT_LANGUAGE="en").get(HEADLINE)
+    with django_assert_num_queries(1):
+        ukrainian = Client(HTTP_ACCEPT_LANGUAGE="uk").get(HEADLINE)
+    assert ukrainian.content == english.content
+    assert ukrainian["Content-Language"] == "uk"
+
+
+def test_the_demo_label_follows_the_dataset(registry):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert "Synthetic demo data." not in client.get("/").content.decode()
+    mark_dataset(synthetic=True, description="demo")  # no audit event: the label is asked too
+    assert "Synthetic demo data." in client.get("/").content.decode()
+    assert json.loads(client.get(HEADLINE).content)["is_synthetic"] is True
+
+
+def test_a_bad_request_is_not_kept(client, registry):
+    for url in ("/?as_of=not-a-date", HEADLINE + "?region=XX-99"):
+        response = client.get(url)
+        assert response.status_code in (400, 422)
+        assert pagecache._found(key_for(response), pagecache.current_state()) is None
+        assert client.get(url).status_code == response.status_code
+
+
+# -- nothing user-specific -----------------------------------------------------------------------
+
+
+def test_signed_in_staff_get_their_own_page_and_never_leave_it_behind(
+    client, registry, actor, django_assert_max_num_queries
+):
+    ensure_role_groups()
+    actor.groups.add(Group.objects.get(name="reporter"))
+    client.get("/")  # an anonymous reader's page is kept
+    staff = Client()
+    staff.force_login(actor)
+    assert 'aria-label="Staff"' in staff.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    anonymous = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert 'aria-label="Staff"' not in anonymous.get("/").content.decode()
+    assert 'aria-label="Staff"' not in anonymous.get("/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_AUTHORIZATION": "Bearer not-a-token"},
+        {"HTTP_COOKIE": "sessionid=abc"},
+        {"HTTP_COOKIE": "messages=abc"},
+    ],
+)
+def test_requests_with_credentials_or_unknown_cookies_go_to_the_view(client, registry, headers):
+    request = Client().get("/", **headers).wsgi_request
+    assert pagecache.key_of(request) is None
+    assert pagecache.key_of(client.get("/").wsgi_request) is not None
+
+
+def test_only_the_figures_are_kept(client, registry):
+    for url in ("/regions/", "/about/", "/api/v1/regions", "/charts/regions.csv"):
+        assert pagecache.key_of(client.get(url).wsgi_request) is None
+
+
+# -- versions: the current one, or briefly an ancestor of it -------------------------------------
+
+
+def test_a_write_is_seen_by_the_next_read(client, registry, make_incident, other_actor):
+    before = verified_attacks(client)
+    add_verified_attack(make_incident, other_actor)
+    assert verified_attacks(client) == before + 1
+
+
+def test_older_figures_of_the_same_chain_are_served_for_a_bounded_time(
+    client, registry, make_incident, other_actor, settings
+):
+    settings.MEDINFRA_FIGURES_STALE_SECONDS = 30
+    first = client.get(HEADLINE)
+    before = json.loads(first.content)["attacks_verified"]
+    add_verified_attack(make_incident, other_actor)
+    # Computed less than half the bound ago: served, and not computed again yet.
+    assert verified_attacks(client) == before
+    make_older(first, seconds=20)
+    # Due: one request computes; the others meanwhile get the older figures ...
+    with computing_elsewhere():
+        assert verified_attacks(client) == before
+    # ... and the next request computes them.
+    assert verified_attacks(client) == before + 1
+    make_older(first, seconds=31)  # of the current version: still served
+    assert verified_attacks(client) == before + 1
+
+
+def test_older_figures_past_the_bound_are_computed_afresh(
+    client, registry, make_incident, other_actor, settings
+):
+    settings.MEDINFRA_FIGURES_STALE_SECONDS = 30
+    first = client.get(HEADLINE)
+    before = json.loads(first.content)["attacks_verified"]
+    add_verified_attack(make_incident, other_actor)
+    make_older(first, seconds=31)
+    assert verified_attacks(client) == before + 1
+
+
+def make_older(response: Any, *, seconds: float) -> None:
+    """Make the kept answer of the response's request seem computed that much earlier."""
+    key = f"{key_for(response)}:{int(pagecache.current_state().synthetic)}"
+    kept = cache.get(key)
+    cache.set(key, dataclasses.replace(kept, computed_at=kept.computed_at - seconds))
+
+
+def test_no_older_figures_when_the_bound_is_zero(
+    client, registry, make_incident, other_actor, settings
+):
+    before = verified_attacks(client)
+    add_verified_attack(make_incident, other_actor)
+    state = pagecache.current_state()
+    kept = pagecache.Kept(DataVersion(1, "x"), time.time(), "text/plain", (), b"")
+    assert not pagecache.may_serve_older(kept, state)
+    assert verified_attacks(client) == before + 1
+
+
+def test_older_figures_past_the_bound_are_never_served(client, registry, settings):
+    settings.MEDINFRA_FIGURES_STALE_SECONDS = 30
+    state = pagecache.current_state()
+    older = DataVersion(
+        state.version.length - 1, AuditEvent.objects.order_by("-pk").values_list("hash")[1][0]
+    )
+    assert pagecache.is_ancestor(older, state.version)
+    fresh = pagecache.Kept(older, time.time() - 5, "text/plain", (), b"")
+    old = pagecache.Kept(older, time.time() - 31, "text/plain", (), b"")
+    assert pagecache.may_serve_older(fresh, state)
+    assert not pagecache.may_serve_older(old, state)
+
+
+def test_figures_of_a_rolled_back_history_are_never_served(
+    client, registry, make_incident, other_actor, settings
+):
+    before = verified_attacks(client)
+
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo), transaction.atomic():
+        add_verified_attack(make_incident, other_actor)
+        add_verified_attack(make_incident, other_actor)
+        response = client.get(HEADLINE)  # kept at a version about to vanish
+        assert json.loads(response.content)["attacks_verified"] == before + 2
+        key = key_for(response)
+        rolled_back = pagecache.current_state().version
+        raise Undo
+    # Another history, at least as long as the undone one: one verified attack, two reports.
+    add_verified_attack(make_incident, other_actor)
+    make_incident()
+    make_incident()
+    settings.MEDINFRA_FIGURES_STALE_SECONDS = 30
+    now = pagecache.current_state()
+    assert now.version.length >= rolled_back.length
+    assert not pagecache.is_ancestor(rolled_back, now.version)
+    kept = pagecache._found(key, now)
+    assert kept is not None and kept.version == rolled_back  # still in the cache ...
+    assert not pagecache.may_serve_older(kept, now)  # ... and never served
+    assert verified_attacks(client) == before + 1
+
+
+def key_for(response: Any) -> str:
+    """The key the middleware used for the request of the response."""
+    request = response.wsgi_request
+    with translation.override(request.LANGUAGE_CODE):
+        key = pagecache.key_of(request)
+    assert key is not None
+    return key
+
+
+def test_a_restored_shorter_chain_is_no_descendant():
+    now = DataVersion(10, "b" * 64)
+    assert not pagecache.is_ancestor(DataVersion(12, "a" * 64), now)
+    assert not pagecache.is_ancestor(DataVersion(0), now)
+    assert pagecache.is_ancestor(now, now)

@@ -196,11 +196,14 @@ def record_audit_events(
     items: Iterable[tuple[models.Model, dict[str, Any]]],
     reason: str = "",
     batch_size: int = 1000,
+    plain: bool = False,
 ) -> int:
     """Append one event per (record, changes) to the chain, written in bulk.
 
     The events and their digests are the same as ``record_audit_event`` would write one by
-    one; only the inserts are batched. Returns how many events were written.
+    one; only the inserts are batched. Returns how many events were written. ``plain`` says
+    the changes hold JSON values only (str, int, float, bool, None, and lists and dicts of
+    them), so they are used as they are instead of being made JSON-ready first.
     """
     # The rows go to the database as plain tuples, one executemany per batch: building a
     # model instance per event and compiling it in bulk_create cost more than the hashing.
@@ -245,7 +248,7 @@ def record_audit_events(
             at = timezone.now()
             model_label = obj._meta.label_lower
             object_id = str(obj.pk)
-            clean = json.loads(json.dumps(changes, default=json_ready))
+            clean = changes if plain else json.loads(json.dumps(changes, default=json_ready))
             digest = event_digest(
                 previous_hash=tip.hash,
                 at=at,

@@ -36,6 +36,7 @@ class RunStatus(models.TextChoices):
     SUCCEEDED = "succeeded", _("finished")
     REFUSED = "refused", _("refused: nothing was changed")
     FAILED = "failed", _("failed: nothing was changed")
+    INTERRUPTED = "interrupted", _("interrupted: nothing was changed")
 
 
 # How many row problems a run keeps; the count of problem rows is kept in full.
@@ -88,6 +89,15 @@ class ImportRun(models.Model):
     )
     notices = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)
+    # Signs of life of the process running the run: a run whose process was killed would
+    # otherwise say "running" for ever. The heartbeat also goes to the run's progress file,
+    # which is written while the import's transaction holds the database.
+    host = models.CharField(max_length=255, blank=True, help_text="Host of the process")
+    pid = models.PositiveIntegerField(null=True, blank=True, help_text="Id of the process")
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    interrupted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the run was found to have stopped unfinished"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -99,7 +109,12 @@ class ImportRun(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (RunStatus.SUCCEEDED, RunStatus.REFUSED, RunStatus.FAILED)
+        return self.status in (
+            RunStatus.SUCCEEDED,
+            RunStatus.REFUSED,
+            RunStatus.FAILED,
+            RunStatus.INTERRUPTED,
+        )
 
 
 class ExternalKey(models.Model):

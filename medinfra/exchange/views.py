@@ -38,6 +38,7 @@ from medinfra.exchange.services import (
     application_of,
     current_mapping,
     mapping_problems,
+    mark_interrupted,
     prepare_run,
     read_progress,
     set_mapping,
@@ -146,7 +147,8 @@ def import_list(request: HttpRequest) -> HttpResponse:
         if run.status == RunStatus.PENDING:
             return redirect("exchange:mapping", run_id=run.pk)
         return redirect("exchange:run", run_id=run.pk)
-    runs = import_runs_for(request.user)[:50]
+    runs = list(import_runs_for(request.user)[:50])
+    mark_interrupted(runs)
     status = 400 if request.method == "POST" else 200
     return render(request, "exchange/imports.html", {"form": form, "runs": runs}, status=status)
 
@@ -189,6 +191,7 @@ def import_mapping(request: HttpRequest, run_id: int) -> HttpResponse:
 def import_run(request: HttpRequest, run_id: int) -> HttpResponse:
     """A run: its progress while it runs, then its report, and the button to apply a check."""
     run = _run_or_404(request, run_id)
+    mark_interrupted([run])
     can_apply = (
         run.dry_run
         and run.status == RunStatus.SUCCEEDED
@@ -232,6 +235,7 @@ def import_apply(request: HttpRequest, run_id: int) -> HttpResponse:
 @importer_required
 def import_progress(request: HttpRequest, run_id: int) -> JsonResponse:
     run = _run_or_404(request, run_id)
+    mark_interrupted([run])
     data = read_progress(run)
     data["finished"] = run.is_finished
     return JsonResponse(data)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -18,13 +20,13 @@ from medinfra.core.services import (
     audit_batch,
     create_record,
     diff,
+    json_ready,
     record_audit_event,
     record_audit_events,
     retract_record,
     snapshot,
     update_record,
     user_of,
-    validate,
 )
 from medinfra.facilities.models import Facility
 from medinfra.geography.models import Region
@@ -58,11 +60,16 @@ NEXT_STATES: dict[str, set[str]] = {
 }
 
 
+@cache
+def _allowed(choices: type[models.TextChoices]) -> frozenset[str]:
+    return frozenset(choices.values)
+
+
 def _choices(values: Sequence[str], allowed: type[models.TextChoices], field: str) -> list[str]:
     chosen = list(dict.fromkeys(values))
     if not chosen:
         raise InvalidInput({field: "Choose at least one."})
-    unknown = [v for v in chosen if v not in allowed.values]
+    unknown = [v for v in chosen if v not in _allowed(allowed)]
     if unknown:
         raise InvalidInput(
             {
@@ -396,75 +403,380 @@ def merge_incidents(
 
 # -- many incidents at once (imports) ---------------------------------------------------------
 
+# Values whose check by a field depends on nothing else: a value checked once is answered from
+# memory for every later row (exact types only: a datetime is not a date, True is not 1).
+_REMEMBERED_TYPES = frozenset({str, int, bool, dt.date})
+# High-cardinality fields (summaries, ids, coordinates) stop being remembered at this size.
+_REMEMBERED_PER_FIELD = 4096
+# Values the database takes as they are; others go through the field's own preparation.
+_AS_THEY_ARE = frozenset({str, int, bool, type(None)})
 
-def _bulk_incident(
-    *,
-    actor: Actor,
-    regions: dict[str, Region],
-    occurred_on: dt.date,
-    region: Region | str | None = None,
-    attack_types: Sequence[str],
-    resources: Sequence[str],
-    sources: Sequence[Source],
-    facility: Facility | None = None,
-    date_precision: str = "day",
-    settlement: str = "",
-    latitude: Decimal | None = None,
-    longitude: Decimal | None = None,
-    certainty: str = Certainty.POSSIBLE,
-    description: str = "",
-    public_summary: str = "",
-    external_id: str | None = None,
-    is_synthetic: bool = False,
-    **casualties: int,
-) -> tuple[Incident, list[str], list[str]]:
-    """An unsaved incident checked as record_incident checks it, in the same order and words."""
-    unknown = sorted(set(casualties) - set(CASUALTY_FIELDS))
-    if unknown:
-        raise InvalidInput(dict.fromkeys(unknown, "Not a casualty field."))
-    if isinstance(region, str):
-        code = region.strip().upper()
-        if code not in regions:
-            regions[code] = region_by_code(region)
-        region = regions[code]
-    region, types, affected, counts = _checked_parts(
-        region=region,
-        facility=facility,
-        attack_types=attack_types,
-        resources=resources,
-        sources=sources,
-        casualties=casualties,
-    )
-    incident = Incident(
-        occurred_on=occurred_on,
-        date_precision=date_precision,
-        region=region,
-        facility=facility,
-        settlement=settlement.strip(),
-        latitude=latitude,
-        longitude=longitude,
-        certainty=certainty,
-        description=description,
-        public_summary=public_summary,
-        reported_by=user_of(actor),
-        external_id=external_id or None,
-        is_synthetic=is_synthetic,
-        **counts,
-    )
-    # Everything validate() checks, except the uniqueness of external_id: that is asked of the
-    # database once for the whole batch below, with validate()'s own words.
-    errors: dict[str, list[str]] = {}
-    try:
-        validate(incident, exclude=["external_id"])
-    except InvalidInput as error:
-        errors = field_errors(error)
-    try:
-        Incident._meta.get_field("external_id").clean(incident.external_id, incident)
-    except ValidationError as error:
-        errors.setdefault("external_id", list(error.messages))
-    if errors:
-        raise InvalidInput(dict(errors))
-    return incident, types, affected
+
+# The columns a row's arguments set (see IncidentBatch._check); every other one holds its default.
+_ARGUMENT_FIELDS = frozenset(
+    {
+        "occurred_on",
+        "date_precision",
+        "region_id",
+        "facility_id",
+        "settlement",
+        "latitude",
+        "longitude",
+        "certainty",
+        "description",
+        "public_summary",
+        "reported_by_id",
+        "external_id",
+        "is_synthetic",
+        *CASUALTY_FIELDS,
+    }
+)
+
+
+@dataclass
+class _Checked:
+    """A row that passed every check: its column values and its lists, not yet written."""
+
+    values: dict[str, Any]  # by attname, as Incident(**fields) then full_clean() leaves them
+    types: list[str]
+    affected: list[str]
+    sources: list[Source]
+
+
+class IncidentBatch:
+    """Records many incidents as record_incident() would, for one file or load at a time.
+
+    Every row gets record_incident()'s checks in the same order and words: the arguments'
+    checks, each field's check, the model's clean(), the uniqueness of external_id. What is the
+    same for many rows is done once: regions are looked up once, and a field's verdict on a
+    value it has already checked is remembered. Rows are written with one INSERT per batch of
+    rows and one audit event per incident, without a model instance per row.
+    """
+
+    def __init__(self, *, actor: Actor) -> None:
+        self.actor = actor
+        self.user = user_of(actor)
+        self.regions: dict[str, Region] = {}
+        meta = Incident._meta
+        self._fields = [f for f in meta.fields if not f.generated]  # clean_fields()' order
+        self._concrete = list(meta.concrete_fields)
+        template = Incident()
+        self._instance = Incident()
+        self._related = [
+            cast("models.ForeignKey[Any, Any]", meta.get_field(name))
+            for name in ("region", "facility", "reported_by")
+        ]
+        self._defaults = {f.attname: getattr(template, f.attname) for f in self._concrete}
+        self._callable_defaults = [
+            f for f in self._concrete if f.has_default() and callable(f.default)
+        ]
+        self._audited = [f.attname for f in self._concrete if f.name not in Incident.AUDIT_EXCLUDE]
+        self._external_id = meta.get_field("external_id")
+        # (field, name, attname, blank, verdicts remembered) in clean_fields()' order, for the
+        # fields a row's arguments set; the others hold their defaults in every row, and are
+        # checked once, here.
+        varying = {*_ARGUMENT_FIELDS, *(f.attname for f in self._callable_defaults)}
+        self._checks: list[tuple[Any, str, str, bool, dict[tuple[type, Any], tuple[bool, Any]]]] = [
+            (f, f.name, f.attname, f.blank, {}) for f in self._fields
+        ]
+        self._fixed_errors = self._clean_fields(
+            self._defaults, set(), [c for c in self._checks if c[2] not in varying]
+        )
+        self._checks = [c for c in self._checks if c[2] in varying]
+        self._prepared: dict[tuple[str, type, Any], Any] = {}
+
+    # -- checks ---------------------------------------------------------------------------------
+
+    def check(self, fields: dict[str, Any]) -> _Checked:
+        """A row's values checked as record_incident() checks them, or InvalidInput."""
+        return self._check(**fields)
+
+    def _check(
+        self,
+        *,
+        occurred_on: dt.date,
+        region: Region | str | None = None,
+        attack_types: Sequence[str],
+        resources: Sequence[str],
+        sources: Sequence[Source],
+        facility: Facility | None = None,
+        date_precision: str = "day",
+        settlement: str = "",
+        latitude: Decimal | None = None,
+        longitude: Decimal | None = None,
+        certainty: str = Certainty.POSSIBLE,
+        description: str = "",
+        public_summary: str = "",
+        external_id: str | None = None,
+        is_synthetic: bool = False,
+        **casualties: int,
+    ) -> _Checked:
+        unknown = sorted(set(casualties) - set(CASUALTY_FIELDS))
+        if unknown:
+            raise InvalidInput(dict.fromkeys(unknown, "Not a casualty field."))
+        if isinstance(region, str):
+            code = region.strip().upper()
+            if code not in self.regions:
+                self.regions[code] = region_by_code(region)
+            region = self.regions[code]
+        region, types, affected, counts = _checked_parts(
+            region=region,
+            facility=facility,
+            attack_types=attack_types,
+            resources=resources,
+            sources=sources,
+            casualties=casualties,
+        )
+        user = self.user
+        # What Incident(**fields) holds: the defaults, then the arguments.
+        values = dict(self._defaults)
+        for default in self._callable_defaults:
+            values[default.attname] = default.get_default()
+        values.update(
+            occurred_on=occurred_on,
+            date_precision=date_precision,
+            region_id=region.pk,
+            facility_id=None if facility is None else facility.pk,
+            settlement=settlement.strip(),
+            latitude=latitude,
+            longitude=longitude,
+            certainty=certainty,
+            description=description,
+            public_summary=public_summary,
+            reported_by_id=None if user is None else user.pk,
+            external_id=external_id or None,
+            is_synthetic=is_synthetic,
+        )
+        values.update(counts)
+        # validate(): a related object in hand and saved is not looked up again; external_id's
+        # uniqueness is asked of the database once per batch (see write()).
+        excluded = {"external_id"}
+        for name, related in (("region", region), ("facility", facility), ("reported_by", user)):
+            if related is not None and related.pk is not None and not related._state.adding:
+                excluded.add(name)
+        errors = self._clean_fields(values, excluded)
+        # The model's clean() reads an instance: one serves every row, given all of the row's
+        # values (every concrete field) and its related objects, so nothing of an earlier row
+        # remains in it.
+        incident = self._instance
+        incident.__dict__.update(values)
+        incident._state.fields_cache.clear()
+        for field, related in zip(self._related, (region, facility, user), strict=True):
+            field.set_cached_value(incident, related)
+        try:
+            incident.clean()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        messages: dict[str, list[str]] = {}
+        if errors:
+            messages = {k: list(v) for k, v in field_errors(ValidationError(errors)).items()}
+        try:
+            self._external_id.clean(values["external_id"], incident)
+        except ValidationError as error:
+            messages.setdefault("external_id", list(error.messages))
+        if messages:
+            raise InvalidInput(dict(messages))
+        return _Checked(values=values, types=types, affected=affected, sources=list(sources))
+
+    def _clean_fields(
+        self, values: dict[str, Any], excluded: set[str], checks: list[Any] | None = None
+    ) -> dict[str, Any]:
+        """Model.clean_fields() on the values, a field's verdict on a value remembered."""
+        errors: dict[str, Any] = {}
+        if checks is None:
+            checks = self._checks
+            errors.update((k, list(v)) for k, v in self._fixed_errors.items())
+        for field, name, attname, blank, remembered in checks:
+            if name in excluded:
+                continue
+            raw = values[attname]
+            if blank and raw in field.empty_values:
+                continue
+            if type(raw) in _REMEMBERED_TYPES:
+                key: tuple[type, Any] | None = (type(raw), raw)
+            elif isinstance(raw, models.expressions.DatabaseDefault):
+                continue
+            else:
+                key = None
+            verdict = remembered.get(key) if key is not None else None
+            if verdict is None:
+                try:
+                    verdict = (True, field.clean(raw, None))
+                except ValidationError as error:
+                    verdict = (False, error.error_list)
+                if key is not None and len(remembered) < _REMEMBERED_PER_FIELD:
+                    remembered[key] = verdict
+            if verdict[0]:
+                values[attname] = verdict[1]
+            else:
+                errors[name] = list(verdict[1])
+        return errors
+
+    def _prepare(self, field: models.Field[Any, Any], value: Any, connection: Any) -> Any:
+        """The field's database value; a date's or a time's remembered (many rows share it)."""
+        if type(value) not in (dt.date, dt.datetime):
+            return field.get_db_prep_save(value, connection)
+        key = (field.attname, type(value), value)
+        if key not in self._prepared:
+            if len(self._prepared) > _REMEMBERED_PER_FIELD:
+                self._prepared.clear()
+            self._prepared[key] = field.get_db_prep_save(value, connection)
+        return self._prepared[key]
+
+    # -- writes ---------------------------------------------------------------------------------
+
+    def write(self, rows: Sequence[dict[str, Any]]) -> list[int | InvalidInput]:
+        """Check and write rows of record_incident()'s keyword arguments: per row the new
+        incident's id or the InvalidInput record_incident() would raise (nothing written)."""
+        results: list[int | InvalidInput] = []
+        checked: list[tuple[int, _Checked]] = []
+        for index, fields in enumerate(rows):
+            try:
+                item = self.check(fields)
+            except InvalidInput as error:
+                results.append(error)
+                continue
+            results.append(0)
+            checked.append((index, item))
+        taken = _external_ids_taken(
+            [c.values["external_id"] for _, c in checked if c.values["external_id"]]
+        )
+        field = Incident._meta.get_field("external_id")
+        clash = (
+            f"Another {Incident._meta.verbose_name} already has this {field.verbose_name} "
+            "(perhaps a retracted one)."
+        )
+        accepted: list[tuple[int, _Checked]] = []
+        for index, item in checked:
+            external_id = item.values["external_id"]
+            if external_id and external_id in taken:
+                results[index] = InvalidInput({"external_id": [clash]})
+                continue
+            if external_id:
+                taken.add(external_id)
+            accepted.append((index, item))
+        if not accepted:
+            return results
+        with audit_batch():
+            ids = self._insert([item.values for _, item in accepted])
+            for (index, item), pk in zip(accepted, ids, strict=True):
+                results[index] = pk
+                item.values["id"] = pk
+            self._insert_links([item for _, item in accepted])
+            record_audit_events(
+                actor=self.actor,
+                action=AuditEvent.Action.CREATE,
+                items=((_stub(item.values["id"]), self._created(item)) for _, item in accepted),
+                plain=True,
+            )
+        return results
+
+    def _insert(self, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert the incidents' rows; their new ids, in order."""
+        connection = transaction.get_connection()
+        now = timezone.now()
+        fields = [f for f in self._concrete if not f.primary_key]
+        stamped = {
+            f.attname
+            for f in fields
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        }
+        prepared = []
+        for values in rows:
+            for name in stamped:
+                values[name] = now
+            prepared.append(
+                [
+                    value
+                    if type(value := values[f.attname]) in _AS_THEY_ARE
+                    else self._prepare(f, value, connection)
+                    for f in fields
+                ]
+            )
+        quote = connection.ops.quote_name
+        table = quote(Incident._meta.db_table)
+        columns = ", ".join(quote(f.column) for f in fields)
+        one = f"({', '.join(['%s'] * len(fields))})"
+        pk = quote(Incident._meta.pk.column)
+        ids: list[int] = []
+        with connection.cursor() as cursor:
+            if not connection.features.can_return_rows_from_bulk_insert:
+                for params in prepared:
+                    cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {one}", params)  # noqa: S608
+                    ids.append(cursor.lastrowid)
+                return ids
+            limit = connection.features.max_query_params
+            size = max(1, limit // len(fields)) if limit else 500
+            for start in range(0, len(prepared), size):
+                batch = prepared[start : start + size]
+                cursor.execute(
+                    f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 - names from the model
+                    f"{', '.join([one] * len(batch))} RETURNING {pk}",
+                    [value for params in batch for value in params],
+                )
+                ids.extend(row[0] for row in cursor.fetchall())
+        return ids
+
+    def _insert_links(self, items: list[_Checked]) -> None:
+        """The attack types, resources and sources of written incidents."""
+        through = Incident.sources.through
+        links: list[tuple[type[models.Model], str, str, list[tuple[Any, Any]]]] = [
+            (
+                IncidentAttackType,
+                "incident",
+                "attack_type",
+                [(i.values["id"], t) for i in items for t in i.types],
+            ),
+            (
+                IncidentResource,
+                "incident",
+                "resource",
+                [(i.values["id"], r) for i in items for r in i.affected],
+            ),
+            (
+                through,
+                "incident",
+                "source",
+                [(i.values["id"], s.pk) for i in items for s in dict.fromkeys(i.sources)],
+            ),
+        ]
+        connection = transaction.get_connection()
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            for model, first, second, rows in links:
+                meta = model._meta
+                columns = [
+                    quote(cast("models.Field[Any, Any]", meta.get_field(name)).column)
+                    for name in (first, second)
+                ]
+                cursor.executemany(
+                    f"INSERT INTO {quote(meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
+                    "VALUES (%s, %s)",
+                    rows,
+                )
+
+    def _created(self, item: _Checked) -> dict[str, Any]:
+        """The 'create' event's changes, as create_record() writes them for record_incident()."""
+        values = item.values
+        after = {
+            name: value if type(value := values[name]) in _AS_THEY_ARE else json_ready(value)
+            for name in self._audited
+        }
+        after.update(
+            {
+                "attack_types": item.types,
+                "resources": item.affected,
+                "sources": [s.pk for s in item.sources],
+            }
+        )
+        return {"after": after}
+
+
+def _stub(pk: int) -> Incident:
+    """A stand-in for a written incident, enough for its audit event: its model and id."""
+    incident = Incident.__new__(Incident)
+    incident.pk = pk
+    return incident
 
 
 def record_incidents_bulk(
@@ -474,78 +786,9 @@ def record_incidents_bulk(
     # Each row holds record_incident's keyword arguments. A row that record_incident would
     # refuse is answered with the same InvalidInput and not written; the others are written
     # together, with one audit event each, in one transaction.
-    results: list[Incident | InvalidInput] = []
-    built: list[tuple[int, Incident, list[str], list[str], list[Source]]] = []
-    regions: dict[str, Region] = {}
-    for index, fields in enumerate(rows):
-        try:
-            incident, types, affected = _bulk_incident(actor=actor, regions=regions, **fields)
-        except InvalidInput as error:
-            results.append(error)
-            continue
-        results.append(incident)
-        built.append((index, incident, types, affected, list(fields["sources"])))
-    taken = _external_ids_taken([b[1].external_id for b in built if b[1].external_id])
-    field = Incident._meta.get_field("external_id")
-    clash = (
-        f"Another {Incident._meta.verbose_name} already has this {field.verbose_name} "
-        "(perhaps a retracted one)."
-    )
-    accepted = []
-    for item in built:
-        index, incident = item[0], item[1]
-        if incident.external_id and incident.external_id in taken:
-            results[index] = InvalidInput({"external_id": [clash]})
-            continue
-        if incident.external_id:
-            taken.add(incident.external_id)
-        accepted.append(item)
-    if not accepted:
-        return results
-    through = Incident.sources.through
-    with audit_batch():
-        Incident.objects.bulk_create([item[1] for item in accepted], batch_size=500)
-        IncidentAttackType.objects.bulk_create(
-            (
-                IncidentAttackType(incident=incident, attack_type=t)
-                for _, incident, types, _, _ in accepted
-                for t in types
-            ),
-            batch_size=500,
-        )
-        IncidentResource.objects.bulk_create(
-            (
-                IncidentResource(incident=incident, resource=r)
-                for _, incident, _, affected, _ in accepted
-                for r in affected
-            ),
-            batch_size=500,
-        )
-        through.objects.bulk_create(
-            (
-                through(incident_id=incident.pk, source_id=source.pk)
-                for _, incident, _, _, sources in accepted
-                for source in dict.fromkeys(sources)
-            ),
-            batch_size=500,
-        )
-        record_audit_events(
-            actor=actor,
-            action=AuditEvent.Action.CREATE,
-            items=(
-                (incident, {"after": _created_snapshot(incident, types, affected, sources)})
-                for _, incident, types, affected, sources in accepted
-            ),
-        )
-    return results
-
-
-def _created_snapshot(
-    incident: Incident, types: list[str], affected: list[str], sources: list[Source]
-) -> dict[str, Any]:
-    after = snapshot(incident)
-    after.update({"attack_types": types, "resources": affected, "sources": [s.pk for s in sources]})
-    return after
+    results = IncidentBatch(actor=actor).write(rows)
+    written = Incident.all_objects.in_bulk([r for r in results if isinstance(r, int)])
+    return [r if isinstance(r, InvalidInput) else written[r] for r in results]
 
 
 def _external_ids_taken(ids: list[str]) -> set[str]:

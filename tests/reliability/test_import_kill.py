@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import os
 import random
+import re
 import shutil
 import signal
 import sqlite3
@@ -329,6 +330,21 @@ def start_import(store: Store, name: str, path: Path, *, watch: bool) -> subproc
     )
 
 
+def first_row_of(process: subprocess.Popen[bytes]) -> threading.Event:
+    """Set when the import's progress bar first shows (its first row), or when it exits."""
+    seen = threading.Event()
+
+    def watch() -> None:
+        assert process.stderr is not None
+        while chunk := process.stderr.read1(4096):  # type: ignore[attr-defined]
+            if b"%" in chunk:
+                seen.set()
+        seen.set()
+
+    threading.Thread(target=watch, daemon=True).start()
+    return seen
+
+
 def measure(store: Store, path: Path) -> tuple[float, float]:
     """Seconds from launch to the first row read (the progress bar's first line), and to exit."""
     store.copy("measure")
@@ -383,15 +399,24 @@ def test_an_import_killed_at_any_moment_leaves_all_or_none_and_a_sound_database(
     expected = {f"kill-{n:05d}" for n in range(ROWS)}
     first_row, total = measure(store, path)
     rnd = random.Random(SEED)
-    # From just before the first row is read to a little after the import ends on its own.
-    delays = [rnd.uniform(first_row * 0.75, total * 1.1) for _ in range(KILLS)]
+    # From just before the first row is read to a little after the import ends on its own, as
+    # shares of the time the rows took: each kill is timed from its own run's first row, since
+    # the start-up before it varies more on a busy machine than the import itself takes.
+    shares = [rnd.uniform(-0.15, 1.1) for _ in range(KILLS)]
+    span = max(total - first_row, 0.05)
 
     outcomes: Counter[str] = Counter()
     killed = 0
-    for number, delay in enumerate(delays):
+    for number, share in enumerate(shares):
         name = f"kill-{number}"
         store.copy(name)
-        process = start_import(store, name, path, watch=False)
+        process = start_import(store, name, path, watch=True)
+        reading = first_row_of(process)
+        if share < 0:
+            delay = max(first_row * (1 + share), 0.0)  # before the first row, as measured
+        else:
+            reading.wait(timeout=300)
+            delay = share * span
         try:
             process.wait(timeout=delay)
         except subprocess.TimeoutExpired:
@@ -463,3 +488,30 @@ def test_a_kill_just_after_the_commit_leaves_a_run_that_says_it_succeeded(
     assert contents.incident_ids == {f"kill-{n:05d}" for n in range(rows)}
     assert [(s, d, c, r) for s, d, c, r in contents.runs] == [("succeeded", False, rows, rows)]
     store.discard("after-commit")
+
+
+def test_a_killed_run_is_recorded_as_interrupted_when_the_next_run_starts(
+    store: Store, tmp_path: Path
+) -> None:
+    path = write_incidents(tmp_path / "incidents.csv", ROWS * 5, SEED + 2)
+    store.copy("interrupted")
+    process = start_import(store, "interrupted", path, watch=False)
+    deadline = time.monotonic() + 120
+    # Killed once its run says it is running: the record that would say so for ever.
+    while not [r for r in store.contents("interrupted").runs if r[0] == "running"]:
+        assert process.poll() is None, "the import ended before it could be killed"
+        assert time.monotonic() < deadline, "the run was never recorded as running"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    assert process.wait() == -signal.SIGKILL
+    store.settle("interrupted")
+    assert [r[0] for r in store.contents("interrupted").runs] == ["running"]
+
+    checked = run(store, "interrupted", "import", str(path), "--kind", "incidents", "--dry-run")
+
+    # The command names the interrupted run (in the language of the installation).
+    assert re.search(r"import run \d+ \(incidents\.csv\): ", checked.stderr), checked.stderr
+    runs = store.contents("interrupted").runs
+    assert [(s, d) for s, d, _c, _r in runs] == [("interrupted", False), ("succeeded", True)]
+    assert not store.contents("interrupted").incident_ids
+    store.discard("interrupted")

@@ -8,13 +8,16 @@ applied and the bad ones reported; in strict mode one bad row means nothing is a
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import itertools
 import json
 import logging
 import os
+import socket
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +25,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import close_old_connections, connections, transaction
+from django.db import DatabaseError, close_old_connections, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -31,14 +34,16 @@ from medinfra.core.services import audit_batch, user_of
 from medinfra.exchange.formats import FileProblem, Sheet, column_letter, read_sheet
 from medinfra.exchange.formats.hxl import normalise
 from medinfra.exchange.models import MAX_STORED_PROBLEMS, ImportRun, RunStatus
-from medinfra.exchange.schemas import DATE, TABLES, Column, Table
-from medinfra.exchange.services.cells import CellProblem, parse_cell, parse_date
+from medinfra.exchange.schemas import DATE, TABLES, Table
+from medinfra.exchange.services.cells import CellProblem, cell_parser, parse_date
 from medinfra.exchange.services.kinds import CREATED, IMPORTERS, UNCHANGED, Importer, Row
 from medinfra.sources.models import Source
 
 logger = logging.getLogger(__name__)
 
 CHUNK = 1000
+# A running run writes a heartbeat (to its progress file) at least this often.
+HEARTBEAT_EVERY = 2.0
 FIELD_COLUMNS = {"external_id": "id"}
 Progress = Callable[[int, int], None]
 
@@ -230,6 +235,7 @@ def prepare_run(
     default_source: Source | None = None,
 ) -> ImportRun:
     """Record a run for a file: read its header and map its columns (a refused run says why)."""
+    mark_interrupted()
     digest, size = file_digest(path)
     run = ImportRun.objects.create(
         user=user_of(user),
@@ -293,6 +299,7 @@ def set_mapping(run: ImportRun, fields: list[str]) -> ImportRun:
 
 def application_of(run: ImportRun, *, user: AbstractBaseUser | None) -> ImportRun:
     """A new run that applies what a dry run checked (same file, mapping and options)."""
+    mark_interrupted()
     return ImportRun.objects.create(
         user=user_of(user),
         kind=run.kind,
@@ -314,41 +321,51 @@ def application_of(run: ImportRun, *, user: AbstractBaseUser | None) -> ImportRu
 
 def _rows(sheet: Sheet, table: Table, mapping: Mapping, importer: Importer) -> Iterator[Row]:
     """Each data row with its cells typed, and a problem for each cell that is not right."""
-    columns: list[tuple[int, Column] | None] = [
-        (i, table.column(name)) if name else None for i, name in enumerate(mapping.fields)
+    columns = [
+        (
+            index,
+            column.name,
+            column.required,
+            cell_parser(column),
+            column.datatype == DATE and column.name == "occurred_on",
+        )
+        for index, name in enumerate(mapping.fields)
+        if name
+        for column in (table.column(name),)
     ]
     width = len(mapping.header)
-    for number, cells in sheet.rows:
+    empty = _("This cell is empty; every row needs a value here.")
+    today = timezone.localdate()
+    for count, (number, cells) in enumerate(sheet.rows):
+        if count % CHUNK == 0:
+            today = timezone.localdate()  # a long import may run past midnight
         row = Row(number=number, values={})
-        if len(cells) > width and any(c.strip() for c in cells[width:]):
-            row.problems.append(
+        values, problems = row.values, row.problems
+        size = len(cells)
+        if size > width and any(c.strip() for c in cells[width:]):
+            problems.append(
                 (
                     "",
                     _(
                         "This row has %(cells)s cells but the header has %(width)s columns: "
                         "check the separators and quotes in this row."
                     )
-                    % {"cells": len(cells), "width": width},
+                    % {"cells": size, "width": width},
                 )
             )
-        for entry in columns:
-            if entry is None:
-                continue
-            index, column = entry
-            text = cells[index].strip() if index < len(cells) else ""
+        for index, name, required, parse, occurred in columns:
+            text = cells[index].strip() if index < size else ""
             if not text:
-                if column.required:
-                    row.problems.append(
-                        (column.name, _("This cell is empty; every row needs a value here."))
-                    )
+                if required:
+                    problems.append((name, empty))
                 continue
             try:
-                if column.datatype == DATE and column.name == "occurred_on":
-                    row.values[column.name], row.month_only = parse_date(text)
+                if occurred:
+                    values[name], row.month_only = parse_date(text, today=today)
                 else:
-                    row.values[column.name] = parse_cell(text, column)
+                    values[name] = parse(text, today)
             except CellProblem as problem:
-                row.problems.append((column.name, str(problem)))
+                problems.append((name, str(problem)))
         yield row
 
 
@@ -398,9 +415,12 @@ def execute_run(
     """Check or apply a prepared run, all rows in one transaction; never raises for bad input."""
     table = TABLES[run.kind]
     run.status = RunStatus.RUNNING
-    run.started_at = timezone.now()
+    run.started_at = run.heartbeat_at = timezone.now()
+    run.host, run.pid = this_host(), os.getpid()
     run.problems, run.rows_done, run.rows_invalid, run.created, run.unchanged = [], 0, 0, 0, 0
     run.save()
+    _write_progress(run.pk, 0, run.rows_total, RunStatus.RUNNING)
+    beat = time.monotonic()
     problems: list[dict[str, Any]] = []
     try:
         mapping = current_mapping(run)
@@ -436,6 +456,9 @@ def execute_run(
                             counts[row.outcome] += 1
                     if progress:
                         progress(counts["done"], total)
+                    if time.monotonic() - beat >= HEARTBEAT_EVERY:
+                        beat = time.monotonic()
+                        _write_progress(run.pk, counts["done"], total, RunStatus.RUNNING)
                 if run.dry_run or (run.strict and counts["invalid"]):
                     raise _Rollback
                 # The run's record commits with its rows: a process killed just after the
@@ -532,7 +555,7 @@ def summary(run: ImportRun) -> str:
 def _finish(run: ImportRun, status: str, message: str) -> ImportRun:
     run.status = status
     run.message = message
-    run.finished_at = timezone.now()
+    run.finished_at = run.heartbeat_at = timezone.now()
     run.save()
     _write_progress(run.pk, run.rows_done, run.rows_total, status)
     return run
@@ -551,17 +574,29 @@ def _write_progress(run_id: int, done: int, total: int, status: str) -> None:
     """Write how far a run has got, for the page that polls it."""
     # A small file, not the run's row: on SQLite the import's transaction holds the database's
     # write lock until it ends, and the page must see progress meanwhile.
+    # Each write is also the run's heartbeat: the run's own row cannot say it is alive while
+    # the transaction is open.
     path = progress_path(run_id)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps({"done": done, "total": total, "status": status}))
+    temporary = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+    temporary.write_text(
+        json.dumps(
+            {
+                "done": done,
+                "total": total,
+                "status": status,
+                "heartbeat": timezone.now().isoformat(),
+            }
+        )
+    )
     os.replace(temporary, path)
 
 
 def read_progress(run: ImportRun) -> dict[str, Any]:
     """How far a run has got: {done, total, status}."""
     try:
-        data: dict[str, Any] = json.loads(progress_path(run.pk).read_text())
-    except (OSError, ValueError):
+        written = json.loads(progress_path(run.pk).read_text())
+        data: dict[str, Any] = {k: written[k] for k in ("done", "total", "status")}
+    except (OSError, ValueError, KeyError, TypeError):
         data = {"done": run.rows_done, "total": run.rows_total, "status": run.status}
     if run.is_finished:
         data["status"] = run.status
@@ -592,6 +627,96 @@ def start_run(run: ImportRun, *, actor: AbstractBaseUser | None) -> None:
             connections.close_all()
 
     threading.Thread(target=work, name=f"import-run-{run.pk}", daemon=True).start()
+
+
+# -- interrupted runs ----------------------------------------------------------------------------
+
+
+def this_host() -> str:
+    return socket.gethostname()[:255]
+
+
+def stale_after() -> dt.timedelta:
+    """How long a running run may give no sign of life before it counts as interrupted."""
+    return dt.timedelta(seconds=getattr(settings, "MEDINFRA_IMPORT_STALE_AFTER", 300))
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, as another user's process
+    return True
+
+
+def last_heartbeat(run: ImportRun) -> dt.datetime | None:
+    """The latest sign of life of a run: its row's, or its progress file's when newer."""
+    latest = run.heartbeat_at or run.started_at
+    try:
+        text = json.loads(progress_path(run.pk).read_text()).get("heartbeat")
+        written = dt.datetime.fromisoformat(text) if isinstance(text, str) else None
+    except (OSError, ValueError, AttributeError):
+        written = None
+    if written is not None and timezone.is_aware(written) and (latest is None or written > latest):
+        latest = written
+    return latest
+
+
+def interruption_of(run: ImportRun, *, now: dt.datetime | None = None) -> str | None:
+    """Why a run that says it is running has in fact stopped, or None if it may be running."""
+    if run.status != RunStatus.RUNNING:
+        return None
+    if run.pid and run.host == this_host() and not _process_exists(run.pid):
+        return _(
+            "The run was interrupted: its process (%(pid)s on %(host)s) ended before the run "
+            "finished. Nothing of it was applied; start it again."
+        ) % {"pid": run.pid, "host": run.host}
+    now = now or timezone.now()
+    last = last_heartbeat(run) or run.created_at
+    if now - last > stale_after():
+        return _(
+            "The run was interrupted: it gave no sign of life since %(when)s UTC (more than "
+            "%(minutes)s minutes), so its process was stopped before the run finished. Nothing "
+            "of it was applied; start it again."
+        ) % {
+            "when": last.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
+            "minutes": int(stale_after().total_seconds() // 60),
+        }
+    return None
+
+
+def mark_interrupted(runs: Iterable[ImportRun] | None = None) -> list[ImportRun]:
+    """Record as interrupted every running run (or each of these runs) whose process has
+    stopped: the status, when it was found and why. Nothing is deleted. Returns those runs."""
+    if runs is None:
+        runs = ImportRun.objects.filter(status=RunStatus.RUNNING).order_by("pk")
+    found = []
+    now = timezone.now()
+    for run in runs:
+        reason = interruption_of(run, now=now)
+        if reason is None:
+            continue
+        try:
+            with transaction.atomic():
+                changed = ImportRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+                    status=RunStatus.INTERRUPTED, interrupted_at=now, message=reason
+                )
+        except DatabaseError:
+            # Another import holds the database (SQLite): the run is shown as interrupted now
+            # and recorded as such by the next look.
+            logger.warning("import run %s: could not record its interruption yet", run.pk)
+            changed = 1
+        else:
+            if not changed:  # it finished meanwhile
+                run.refresh_from_db()
+                continue
+            logger.warning("import run %s interrupted: %s", run.pk, reason)
+            _write_progress(run.pk, run.rows_done, run.rows_total, RunStatus.INTERRUPTED)
+        run.status, run.interrupted_at, run.message = RunStatus.INTERRUPTED, now, reason
+        found.append(run)
+    return found
 
 
 def uploaded_chunks(handle: IO[bytes] | Any) -> Iterator[bytes]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
@@ -39,6 +40,7 @@ ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 DOTTED_MONTH = re.compile(r"^(\d{1,2})\.(\d{4})$")
 SPACES = re.compile(r"[\s\u00a0\u202f']")
 LIST_SEPARATORS = re.compile(r"[;|,]")
+INTEGER_TEXT = re.compile(r"-?\d+(\.0+)?")
 
 
 def _date(year: str, month: str, day: str, text: str) -> dt.date:
@@ -50,8 +52,10 @@ def _date(year: str, month: str, day: str, text: str) -> dt.date:
         ) from None
 
 
-def parse_date(text: str) -> tuple[dt.date, bool]:
-    """A date and whether only its month was given (2023-05 or 05.2023: the first day)."""
+def parse_date(text: str, *, today: dt.date | None = None) -> tuple[dt.date, bool]:
+    """A date and whether only its month was given (2023-05 or 05.2023: the first day).
+
+    ``today`` is the local date to compare with (asked of the clock when not given)."""
     value = text.strip()
     # Spreadsheet programs add a time to dates: 2023-05-04 00:00:00.
     if " " in value and value.split(" ", 1)[1].strip("0: ") == "":
@@ -74,7 +78,7 @@ def parse_date(text: str) -> tuple[dt.date, bool]:
             )
             % {"text": text}
         )
-    if date > timezone.localdate():
+    if date > (today or timezone.localdate()):
         raise CellProblem(
             _(
                 "The date %(date)s is after today: events are recorded after they happen. "
@@ -86,8 +90,10 @@ def parse_date(text: str) -> tuple[dt.date, bool]:
 
 
 def parse_integer(text: str) -> int:
+    if text.isascii() and text.isdigit():
+        return int(text)
     value = SPACES.sub("", text)
-    if re.fullmatch(r"-?\d+(\.0+)?", value):
+    if INTEGER_TEXT.fullmatch(value):
         return int(value.split(".")[0])
     raise CellProblem(_("“%(text)s” is not a whole number (such as 0, 3 or 120).") % {"text": text})
 
@@ -163,10 +169,23 @@ def parse_list(text: str, column: Column) -> list[str]:
     return list(dict.fromkeys(words[item.lower()] for item in items))
 
 
-def parse_cell(text: str, column: Column) -> Any:
+def cell_parser(column: Column) -> Callable[[str, dt.date | None], Any]:
+    """parse_cell() for one column, the choice of reader made once: (text, today) -> value."""
+    readers: dict[str, Callable[[str, dt.date | None], Any]] = {
+        DATE: lambda text, today: parse_date(text, today=today)[0],
+        INTEGER: lambda text, today: parse_integer(text),
+        DECIMAL: lambda text, today: parse_decimal(text),
+        BOOLEAN: lambda text, today: parse_boolean(text),
+        CHOICE: lambda text, today: parse_choice(text, column),
+        LIST: lambda text, today: parse_list(text, column),
+    }
+    return readers.get(column.datatype, lambda text, today: text.strip())
+
+
+def parse_cell(text: str, column: Column, *, today: dt.date | None = None) -> Any:
     """The typed value of a non-empty cell, or CellProblem."""
     if column.datatype == DATE:
-        return parse_date(text)[0]
+        return parse_date(text, today=today)[0]
     if column.datatype == INTEGER:
         return parse_integer(text)
     if column.datatype == DECIMAL:

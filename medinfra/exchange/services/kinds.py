@@ -22,7 +22,7 @@ from medinfra.figures.services import record_figure
 from medinfra.geography.models import Region
 from medinfra.geography.queries import region_by_code
 from medinfra.incidents.models import Incident
-from medinfra.incidents.services import record_incidents_bulk
+from medinfra.incidents.services import IncidentBatch
 from medinfra.partnerships.models import PartnershipAgreement
 from medinfra.partnerships.services import record_agreement
 from medinfra.recovery.models import Funding, Partner, RecoveryProject
@@ -479,6 +479,12 @@ class IncidentImporter(Importer):
 
     kind = "incidents"
 
+    def __init__(self, *, actor: Actor, run: ImportRun) -> None:
+        super().__init__(actor=actor, run=run)
+        # One for the whole file: what it learns from a row (regions, checked values) serves
+        # every later row.
+        self.batch = IncidentBatch(actor=actor)
+
     def arguments(self, row: Row) -> dict[str, Any]:
         arguments = super().arguments(row)
         if "region" in arguments:
@@ -558,7 +564,7 @@ class IncidentImporter(Importer):
                 row.outcome = UNCHANGED
             else:
                 new.append((row, arguments))
-        results = record_incidents_bulk([a for _, a in new], actor=self.actor)
+        results = self.batch.write([a for _, a in new])
         for (row, _arguments), result in zip(new, results, strict=True):
             if isinstance(result, InvalidInput):
                 row.add_error(result)

@@ -483,18 +483,18 @@ def test_an_error_part_way_through_leaves_nothing_applied(
     source: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from medinfra.exchange.services import kinds
+    from medinfra.incidents.services import IncidentBatch
 
-    real = kinds.record_incidents_bulk
+    real = IncidentBatch.write
     calls = []
 
-    def failing_third_time(rows: Any, *, actor: Any) -> Any:
+    def failing_third_time(batch: IncidentBatch, rows: Any) -> Any:
         calls.append(len(rows))
         if len(calls) == 3:
             raise RuntimeError("the disk is full")
-        return real(rows, actor=actor)
+        return real(batch, rows)
 
-    monkeypatch.setattr(kinds, "record_incidents_bulk", failing_third_time)
+    monkeypatch.setattr(IncidentBatch, "write", failing_third_time)
     path = write_csv(INCIDENT_HEADER, [incident_row(n) for n in range(2500)])
 
     run = run_import(path, "incidents")

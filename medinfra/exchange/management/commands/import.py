@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from medinfra.core.services import system_actor
 from medinfra.exchange.models import ImportRun, RunStatus
 from medinfra.exchange.schemas import IMPORT_KINDS
-from medinfra.exchange.services import execute_run, prepare_run
+from medinfra.exchange.services import execute_run, mark_interrupted, prepare_run
 from medinfra.sources.models import Source
 
 
@@ -84,6 +84,8 @@ class Command(BaseCommand):
             source = Source.objects.filter(pk=options["source"]).first()
             if source is None:
                 raise CommandError(f"No source with id {options['source']}.")
+        for stopped in mark_interrupted():
+            self.stderr.write(f"import run {stopped.pk} ({stopped.file_name}): {stopped.message}")
         run = prepare_run(
             path=path,
             file_name=path.name,

@@ -441,9 +441,10 @@ def test_every_link_between_pages_arrives(doc: Path) -> None:
 
 
 def defined_names() -> set[str]:
-    """Every function, method and class defined in the medinfra package."""
+    """Every function, method and class defined in the medinfra package and the benchmarks."""
     names: set[str] = set()
-    for path in (ROOT / "medinfra").rglob("*.py"):
+    paths = [*(ROOT / "medinfra").rglob("*.py"), *(ROOT / "benchmarks").glob("*.py")]
+    for path in paths:
         if "migrations" in path.parts:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))

@@ -96,6 +96,34 @@ def test_incident_rows_are_what_the_public_schema_shows(world: dict[str, Any]) -
     assert (rows[1]["settlement"], rows[1]["latitude"], rows[1]["longitude"]) == ("", None, None)
 
 
+@pytest.mark.parametrize("chunk_size", [1, 2, 3, 1000])
+def test_public_incident_rows_are_public_incidents(
+    world: dict[str, Any],
+    make_incident: Callable[..., Any],
+    other_actor: Any,
+    chunk_size: int,
+) -> None:
+    """The export walks every incident by key and keeps public_incidents()'s: whole chunks of
+    unverified or retracted incidents between public ones lose nothing and add nothing."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from medinfra.incidents.queries import public_incidents
+    from medinfra.incidents.services import set_verification
+
+    for n in range(7):
+        incident = make_incident(occurred_on=dt.date(2023, 1, 1 + n))
+        if n in (3, 6):
+            set_verification(incident, actor=other_actor, state="verified")
+
+    ids = [row["id"] for row in public_incident_rows(chunk_size=chunk_size)]
+
+    expected = public_incidents(as_of=timezone.localdate()).order_by("pk")
+    assert ids == list(expected.values_list("pk", flat=True))
+    assert len(ids) == 4
+
+
 @pytest.mark.parametrize("fmt", ["csv", "hxl", "geojson", "xlsx"])
 def test_incident_exports_hold_nothing_private(world: dict[str, Any], fmt: str) -> None:
     data = b"".join(export_pieces("incidents", fmt))

@@ -26,6 +26,18 @@ R = TypeVar("R", bound=Record)
 Actor = AbstractBaseUser | None
 
 SYSTEM_USERNAME = "medinfra-system"
+AUDIT_EVENT_FIELDS = (
+    "at",
+    "actor",
+    "actor_label",
+    "action",
+    "model",
+    "object_id",
+    "changes",
+    "reason",
+    "previous_hash",
+    "hash",
+)
 GENESIS_HASH = "0" * 64
 
 
@@ -189,6 +201,15 @@ def record_audit_event(
     return event
 
 
+def audit_event_columns() -> tuple[str, ...]:
+    """The audit table's columns that a bulk insert of events fills, in a fixed order: at,
+    actor, actor_label, action, model, object_id, changes, reason, previous_hash, hash."""
+    return tuple(
+        str(cast("models.Field[Any, Any]", AuditEvent._meta.get_field(name)).column)
+        for name in AUDIT_EVENT_FIELDS
+    )
+
+
 def record_audit_events(
     *,
     actor: Actor,
@@ -216,22 +237,7 @@ def record_audit_events(
         user_id = user.pk if user is not None else None
         connection = transaction.get_connection()
         changes_field = AuditEvent._meta.get_field("changes")
-        names = (
-            "at",
-            "actor",
-            "actor_label",
-            "action",
-            "model",
-            "object_id",
-            "changes",
-            "reason",
-            "previous_hash",
-            "hash",
-        )
-        columns = [
-            cast("models.Field[Any, Any]", AuditEvent._meta.get_field(name)).column
-            for name in names
-        ]
+        columns = audit_event_columns()
         quote = connection.ops.quote_name
         sql = (
             f"INSERT INTO {quote(AuditEvent._meta.db_table)} "  # noqa: S608 - names from the model

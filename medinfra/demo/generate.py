@@ -36,7 +36,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from queue import Full
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from django.apps import apps
 from django.conf import settings
@@ -47,7 +47,13 @@ from django.utils import timezone
 
 from medinfra.core.errors import InvalidInput
 from medinfra.core.models import AuditChainHead, AuditEvent, DatasetInfo
-from medinfra.core.services import GENESIS_HASH, event_digest, mark_dataset, system_actor
+from medinfra.core.services import (
+    GENESIS_HASH,
+    audit_event_columns,
+    event_digest,
+    mark_dataset,
+    system_actor,
+)
 from medinfra.facilities.models import (
     Assessment,
     Condition,
@@ -731,22 +737,7 @@ class _Writer:
         self.label = actor.get_username()
         self.head: AuditChainHead | None = None
         self.checked = False
-        names = (
-            "at",
-            "actor",
-            "actor_label",
-            "action",
-            "model",
-            "object_id",
-            "changes",
-            "reason",
-            "previous_hash",
-            "hash",
-        )
-        self.audit_columns = tuple(
-            str(cast("models.Field[Any, Any]", AuditEvent._meta.get_field(name)).column)
-            for name in names
-        )
+        self.audit_columns = audit_event_columns()
 
     def insert(self, label: str, columns: tuple[str, ...], rows: list[Any]) -> None:
         quote = self.connection.ops.quote_name

@@ -54,6 +54,7 @@ from medinfra.core.services import (
     mark_dataset,
     system_actor,
 )
+from medinfra.demo.services import KIND_WEIGHTS
 from medinfra.facilities.models import (
     Assessment,
     Condition,
@@ -104,23 +105,6 @@ VEHICLE_LOSS_SHARE = 0.4
 # Incidents at a known facility (the rest name a region and a settlement).
 AT_FACILITY_SHARE = 0.45
 
-KIND_WEIGHTS = {
-    FacilityKind.HOSPITAL: 22,
-    FacilityKind.PRIMARY_CARE_CENTRE: 18,
-    FacilityKind.PARAMEDIC_STATION: 16,
-    FacilityKind.OUTPATIENT_CLINIC: 12,
-    FacilityKind.EMERGENCY_STATION: 6,
-    FacilityKind.MATERNITY_HOSPITAL: 3,
-    FacilityKind.CHILDRENS_HOSPITAL: 3,
-    FacilityKind.DENTAL: 4,
-    FacilityKind.PHARMACY: 6,
-    FacilityKind.LABORATORY: 2,
-    FacilityKind.BLOOD_SERVICE: 1,
-    FacilityKind.REHABILITATION: 3,
-    FacilityKind.MENTAL_HEALTH: 2,
-    FacilityKind.SANATORIUM: 1,
-    FacilityKind.OTHER: 1,
-}
 WITH_BEDS = {
     FacilityKind.HOSPITAL,
     FacilityKind.MATERNITY_HOSPITAL,

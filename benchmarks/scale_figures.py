@@ -118,6 +118,13 @@ def measure_cached(server: lib.Server, result: SizeResult, seconds: int) -> None
     }
     for name, path in targets.items():
         result.cached[name] = lib.wrk(server.base + path, connections=1, seconds=seconds)
+    # wrk sends no cookie, so each home page above is a first visit: Django makes the reader a
+    # new CSRF secret and cookie. A returning reader's browser sends the cookie it was given.
+    cookie = lib.csrf_cookie(server.port)
+    result.cached["home, returning"] = lib.wrk(
+        server.base + path_of("home", TODAY), connections=1, seconds=seconds,
+        headers={"Cookie": cookie},
+    )  # fmt: skip
     static = result.cached["static file"].latency_ms["50"]
     print(f"\n  {'cached answer':<14}{'median ms':>10}{'p99 ms':>9}{'req/s':>9}{'/ static':>10}")
     for name, load in result.cached.items():

@@ -292,6 +292,21 @@ def get(
         connection.close()
 
 
+def csrf_cookie(port: int) -> str:
+    """The CSRF cookie (name=value) the home page gives a new reader."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    try:
+        connection.request("GET", "/", headers={"Accept-Language": "en"})
+        response = connection.getresponse()
+        response.read()
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie" and value.startswith("csrftoken="):
+                return value.split(";", 1)[0]
+    finally:
+        connection.close()
+    raise SystemExit("the home page set no CSRF cookie")
+
+
 def warm(port: int, path: str, *, fast: float = 0.1, in_a_row: int = 12, most: int = 200) -> None:
     """Ask until every server process has the answer cached: many fast answers in a row."""
     streak = 0
@@ -628,7 +643,8 @@ def bare(
 def bare_median(
     db: Database, names: tuple[str, ...], as_of: dt.date, runs: int = 3
 ) -> tuple[float, dict[str, list[Any]]]:
-    times, rows = [], {}
+    times: list[float] = []
+    rows: dict[str, list[Any]] = {}
     for _ in range(runs):
         seconds, rows = bare(db, names, as_of)
         times.append(seconds)

@@ -80,6 +80,8 @@ MIDDLEWARE = [
     # Pages are compressed here (WhiteNoise compresses static files ahead of time); Django
     # masks the CSRF token and pads the gzip header, which defeats BREACH.
     "django.middleware.gzip.GZipMiddleware",
+    # A kept answer of the figures is served here, without the middleware below (pagecache).
+    "medinfra.dashboard.middleware.FiguresCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "medinfra.dashboard.middleware.ForeignBrowserLanguageMiddleware",
@@ -88,8 +90,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last: a kept answer of the figures still passes through every middleware above.
-    "medinfra.dashboard.middleware.FiguresCacheMiddleware",
 ]
 
 ROOT_URLCONF = "medinfra.urls"

@@ -5,6 +5,13 @@ URL (with its query), language, display mode, dataset label and day. A request a
 database one question (the data version, with the dataset label) and, when the kept answer is
 of that version, gets the kept body without the view or the template running.
 
+The middleware that serves them comes early (right after the static files and the
+compression), so a kept answer skips the rest of the middleware: what that would do is done
+here instead. The host is checked against ALLOWED_HOSTS; the language is chosen as the locale
+middleware chooses it (languages.reader_language); the headers the inner middleware set (the
+frame options, Vary) are kept with the answer; a page with a form gets the reader's own CSRF
+token and cookie, set by Django's CSRF middleware.
+
 Rules (docs/performance.md, "How the figures stay fast"):
 
 - Nothing user-specific is kept or served: a request with an Authorization header or any
@@ -37,13 +44,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.http import http_date
 
 from medinfra.core.models import AuditChainHead, AuditEvent, DatasetInfo
 from medinfra.dashboard.context_processors import SCHEME_COOKIE, TEXT_COOKIE, display_of
+from medinfra.dashboard.languages import reader_language
 from medinfra.dashboard.queries import DataVersion
 
 # The answers kept: the home page and the API's figures (by URL name, resolved once).
@@ -56,8 +64,13 @@ PAGES = (
 # What Django's {% csrf_token %} writes; page text is escaped, so it cannot write this.
 CSRF_INPUT = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(">)')
 BLANK_CSRF_INPUT = b'<input type="hidden" name="csrfmiddlewaretoken" value="">'
-# Headers that belong to one answer, never to a kept one.
-PER_ANSWER_HEADERS = {"set-cookie", "vary", "last-modified", "content-length"}
+# Headers that belong to one answer, never to a kept one (the language is the reader's: the
+# API's answers are kept once for every language).
+PER_ANSWER_HEADERS = {
+    "set-cookie", "last-modified", "content-length", "content-language", "content-type", "date",
+}  # fmt: skip
+# Django's CSRF middleware, asked to read the reader's cookie and to set it on a kept page.
+_csrf = CsrfViewMiddleware(lambda request: HttpResponse())
 # Requests that compute at once are few; a fixed set of locks keeps the count bounded.
 _locks = [threading.Lock() for _ in range(64)]
 # Computations of answers whose older answer may be served meanwhile: one at a time.
@@ -80,11 +93,13 @@ class Kept:
     computed_at: float
     content_type: str
     headers: tuple[tuple[str, str], ...]
-    body: bytes
+    body: bytes  # with its CSRF inputs blanked
+    with_token: bool = False  # whether it has any, where each reader's own token goes
 
     def response(self, request: HttpRequest) -> HttpResponse:
         body = self.body
-        if BLANK_CSRF_INPUT in body:
+        if self.with_token:
+            _csrf.process_request(request)  # the reader's secret, from their cookie if valid
             token = get_token(request).encode("ascii")
             body = body.replace(
                 BLANK_CSRF_INPUT,
@@ -93,7 +108,11 @@ class Kept:
         response = HttpResponse(body, content_type=self.content_type)
         for name, value in self.headers:
             response[name] = value
+        response["Content-Language"] = request.LANGUAGE_CODE
+        response["Content-Length"] = str(len(body))
         response["Last-Modified"] = http_date(self.computed_at)
+        if self.with_token:
+            _csrf.process_response(request, response)  # the cookie, renewed as for any page
         return response
 
 
@@ -176,7 +195,11 @@ def is_ancestor(older: DataVersion, current: DataVersion) -> bool:
 
 
 def key_of(request: HttpRequest) -> str | None:
-    """The cache key of a request whose answer may be kept, or None."""
+    """The cache key of a request whose answer may be kept, or None.
+
+    Sets the request's LANGUAGE_CODE as the locale middleware would; a request from a host
+    not in ALLOWED_HOSTS is refused here (DisallowedHost, a 400) as the middleware would.
+    """
     if request.method != "GET" or request.path not in kept_paths():
         return None
     if "HTTP_AUTHORIZATION" in request.META:
@@ -184,12 +207,14 @@ def key_of(request: HttpRequest) -> str | None:
     allowed = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME, TEXT_COOKIE, SCHEME_COOKIE}
     if any(name not in allowed for name in request.COOKIES):
         return None
+    request.get_host()
+    request.LANGUAGE_CODE = reader_language(request)
     # The API's JSON is the same in every language; the pages are not.
     html = request.path == kept_paths_html()
     parts = "\n".join(
         (
             request.get_full_path(),
-            (translation.get_language() or "") if html else "",
+            request.LANGUAGE_CODE if html else "",
             display_of(request).css_classes,
             timezone.localdate().isoformat(),  # "today" is the default date of the figures
         )
@@ -217,10 +242,11 @@ def due(kept: Kept) -> bool:
 
 
 def _keepable(response: HttpResponse) -> bool:
+    """A full answer for anyone: its only cookie may be the CSRF cookie, set for each reader."""
     return (
         response.status_code == 200
         and not response.streaming
-        and not response.cookies
+        and set(response.cookies) <= {settings.CSRF_COOKIE_NAME}
         and "private" not in response.get("Cache-Control", "")
     )
 
@@ -228,11 +254,11 @@ def _keepable(response: HttpResponse) -> bool:
 def _keep(key: str, state: State, started: float, response: HttpResponse) -> None:
     body = CSRF_INPUT.sub(rb"\1\2", response.content)
     headers = tuple(
-        (name, value)
-        for name, value in response.items()
-        if name.lower() not in PER_ANSWER_HEADERS and name.lower() != "content-type"
+        (name, value) for name, value in response.items() if name.lower() not in PER_ANSWER_HEADERS
     )
-    kept = Kept(state.version, started, response["Content-Type"], headers, body)
+    kept = Kept(
+        state.version, started, response["Content-Type"], headers, body, BLANK_CSRF_INPUT in body
+    )  # fmt: skip
     cache.set(f"{key}:{int(state.synthetic)}", kept)
     response["Last-Modified"] = http_date(started)
 

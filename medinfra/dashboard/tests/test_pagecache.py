@@ -85,6 +85,41 @@ def test_kept_answers_carry_the_same_headers(client, registry):
             assert again.get(name) == first.get(name), (url, name)
         assert again["Content-Security-Policy"]
         assert again["Last-Modified"] == first["Last-Modified"]
+        assert set(again["Vary"].split(", ")) == set(first["Vary"].split(", "))
+        assert int(again["Content-Length"]) == len(again.content)
+
+
+def test_a_kept_answer_is_refused_to_a_host_not_allowed(client, registry):
+    for url in ("/", HEADLINE):
+        assert client.get(url).status_code == 200
+        assert client.get(url, HTTP_HOST="attacker.example").status_code == 400
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"HTTP_ACCEPT_LANGUAGE": "en"},
+        {"HTTP_ACCEPT_LANGUAGE": "uk-UA,uk;q=0.9,en;q=0.8"},
+        {"HTTP_ACCEPT_LANGUAGE": "pl-PL,pl;q=0.9,de;q=0.8"},
+        {"HTTP_ACCEPT_LANGUAGE": "de, *;q=0.1"},
+        {"HTTP_ACCEPT_LANGUAGE": "en-GB;q=0.2, uk;q=0.8"},
+        {"HTTP_ACCEPT_LANGUAGE": "ru"},
+        {"HTTP_ACCEPT_LANGUAGE": ";;;,,,q=x"},
+        {"HTTP_COOKIE": "django_language=en"},
+        {"HTTP_COOKIE": "django_language=uk", "HTTP_ACCEPT_LANGUAGE": "en"},
+        {"HTTP_COOKIE": "django_language=xx", "HTTP_ACCEPT_LANGUAGE": "pl"},
+        {"HTTP_COOKIE": "django_language=en", "HTTP_ACCEPT_LANGUAGE": "pl"},
+    ],
+)
+def test_the_early_answer_chooses_the_language_the_middleware_chooses(registry, headers):
+    """A kept answer is chosen before the locale middleware runs: both must agree."""
+    computed = Client().get("/", **headers)  # through every middleware
+    kept = Client().get("/", **headers)  # the kept answer
+    chosen = computed.wsgi_request.LANGUAGE_CODE
+    assert f'<html lang="{chosen}"' in computed.content.decode()
+    assert kept["Content-Language"] == chosen == computed["Content-Language"]
+    assert TOKEN.sub("", kept.content.decode()) == TOKEN.sub("", computed.content.decode())
 
 
 def test_each_reader_gets_their_own_working_csrf_token(registry):

@@ -21,6 +21,7 @@ _counter = itertools.count(1)
 
 # A read after a write sees the write: servers that tests start never answer older figures.
 os.environ.setdefault("MEDINFRA_FIGURES_STALE_SECONDS", "0")
+os.environ.setdefault("MEDINFRA_FIGURES_RECHECK_SECONDS", "0")
 
 
 @pytest.fixture(autouse=True)
@@ -53,7 +54,11 @@ def _plain_static_storage(settings: Any) -> None:
 @pytest.fixture(autouse=True)
 def _figures_never_stale(settings: Any) -> None:
     """A read after a write sees the write (the tests of the rule set their own bound)."""
+    from medinfra.dashboard import pagecache
+
     settings.MEDINFRA_FIGURES_STALE_SECONDS = 0
+    settings.MEDINFRA_FIGURES_RECHECK_SECONDS = 0
+    pagecache.forget_state()  # the version seen in another test's database
 
 
 @pytest.fixture

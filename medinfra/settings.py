@@ -180,6 +180,9 @@ CACHES = {
 # While one request computes the figures of a newer data version, others may be answered the
 # figures of an older version of the same audit chain, at most this many seconds old (0: never).
 MEDINFRA_FIGURES_STALE_SECONDS = int(os.environ.get("MEDINFRA_FIGURES_STALE_SECONDS", "30"))
+# Within that bound, a server process asks the database for the data version at most this
+# often; in between, the version it last saw stands for the current one (0: at every request).
+MEDINFRA_FIGURES_RECHECK_SECONDS = float(os.environ.get("MEDINFRA_FIGURES_RECHECK_SECONDS", "0.25"))
 
 LOGIN_URL = "admin:login"
 AUTHENTICATION_BACKENDS = ["medinfra.core.auth.RateLimitedBackend"]

@@ -25,6 +25,11 @@ Rules (docs/performance.md, "How the figures stay fast"):
   answer (one such computation at a time per server process) while the others get it.
 - Otherwise one request computes the answer (per key and server process) and the others
   asking for it wait for that computation.
+- Asking for the version is the one database question of a kept answer, and on PostgreSQL
+  the costliest part of it (a round trip). Where older answers may be served at all, a server
+  process asks at most every MEDINFRA_FIGURES_RECHECK_SECONDS (a quarter of a second; never
+  more than the bound), and takes the version it saw last for the current one in between: the
+  figures served are of a version that was current that long ago at most.
 """
 
 from __future__ import annotations
@@ -126,7 +131,35 @@ def kept_paths_html() -> str:
     return reverse(PAGES[0])
 
 
+# The state this process saw last, and when (time.monotonic()) it asked.
+_seen: tuple[State, float] | None = None
+
+
+def recheck_seconds() -> float:
+    """How long the state last seen stands for the current one: never beyond the bound."""
+    window = float(getattr(settings, "MEDINFRA_FIGURES_RECHECK_SECONDS", 0))
+    return max(0.0, min(window, stale_seconds()))
+
+
 def current_state() -> State:
+    """The data version and the demo label, as asked at most recheck_seconds() ago."""
+    global _seen
+    seen, window = _seen, recheck_seconds()
+    now = time.monotonic()
+    if seen is not None and window > 0 and now - seen[1] < window:
+        return seen[0]
+    state = ask_state()
+    _seen = (state, now)
+    return state
+
+
+def forget_state() -> None:
+    """Ask the database at the next request (tests: the database was rolled back)."""
+    global _seen
+    _seen = None
+
+
+def ask_state() -> State:
     """The data version and the demo label, in one query of two primary-key lookups."""
     head = AuditChainHead._meta.db_table
     info = DatasetInfo._meta.db_table

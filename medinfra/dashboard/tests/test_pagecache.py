@@ -259,6 +259,41 @@ def make_older(response: Any, *, seconds: float) -> None:
     cache.set(key, dataclasses.replace(kept, computed_at=kept.computed_at - seconds))
 
 
+def test_the_version_is_asked_again_after_the_recheck_time(
+    client, registry, make_incident, other_actor, settings, django_assert_num_queries
+):
+    settings.MEDINFRA_FIGURES_STALE_SECONDS = 30
+    settings.MEDINFRA_FIGURES_RECHECK_SECONDS = 0.25
+    before = verified_attacks(client)
+    with django_assert_num_queries(0):  # the version seen a moment ago stands
+        assert verified_attacks(client) == before
+    add_verified_attack(make_incident, other_actor)
+    assert verified_attacks(client) == before  # the version seen is still the last one
+    seem_asked_earlier(seconds=0.3)
+    make_older(client.get(HEADLINE), seconds=31)  # the answer kept of that version: too old
+    assert verified_attacks(client) == before + 1
+
+
+def test_the_recheck_time_never_goes_beyond_the_bound(
+    client, registry, make_incident, other_actor, settings
+):
+    settings.MEDINFRA_FIGURES_RECHECK_SECONDS = 60
+    settings.MEDINFRA_FIGURES_STALE_SECONDS = 0
+    assert pagecache.recheck_seconds() == 0
+    before = verified_attacks(client)
+    add_verified_attack(make_incident, other_actor)
+    assert verified_attacks(client) == before + 1
+    settings.MEDINFRA_FIGURES_STALE_SECONDS = 10
+    assert pagecache.recheck_seconds() == 10
+
+
+def seem_asked_earlier(*, seconds: float) -> None:
+    """Make the version this process saw seem asked that much earlier."""
+    seen = pagecache._seen
+    assert seen is not None
+    pagecache._seen = (seen[0], seen[1] - seconds)
+
+
 def test_no_older_figures_when_the_bound_is_zero(
     client, registry, make_incident, other_actor, settings
 ):

@@ -136,6 +136,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("MEDINFRA_TEST_SQLITE", "")}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not _flag(
+    "MEDINFRA_POSTGRES_JIT"
+):
+    # The figures' aggregates cost enough to make PostgreSQL compile them to machine code
+    # first, which took longer than running them (at a million incidents, 294 ms of a 540 ms
+    # query); they are asked once per data version, so the compiled code is never reused.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = " ".join(filter(None, (options.get("options"), "-c jit=off")))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

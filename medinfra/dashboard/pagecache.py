@@ -23,8 +23,11 @@ Rules (docs/performance.md, "How the figures stay fast"):
   are never served) and its computation began less than MEDINFRA_FIGURES_STALE_SECONDS ago.
   Younger than half that, it is served as it is; older, one request computes the current
   answer (one such computation at a time per server process) while the others get it.
-- Otherwise one request computes the answer (per key and server process) and the others
-  asking for it wait for that computation.
+- Otherwise one request computes the answer (per key and server process). The others asking
+  for it meanwhile get the older answer if there is one of the same history (an ancestor),
+  however old: waiting readers would hold the server's threads, and writes would queue behind
+  them for as long as the computation takes. Only where there is none, or with a bound of 0,
+  do they wait for that computation.
 - Asking for the version is the one database question of a kept answer, and on PostgreSQL
   the costliest part of it (a round trip). Where older answers may be served at all, a server
   process asks at most every MEDINFRA_FIGURES_RECHECK_SECONDS (a quarter of a second; never
@@ -325,6 +328,9 @@ def answer(
             lock.release()
             _computing.release()
     if not lock.acquire(blocking=False):
+        # Another request computes it: an older answer of this history rather than a wait.
+        if kept is not None and stale_seconds() > 0 and is_ancestor(kept.version, state.version):
+            return kept.response(request)
         lock.acquire()
         waited = True
     try:

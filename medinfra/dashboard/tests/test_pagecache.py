@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -250,6 +251,35 @@ def test_older_figures_past_the_bound_are_computed_afresh(
     add_verified_attack(make_incident, other_actor)
     make_older(first, seconds=31)
     assert verified_attacks(client) == before + 1
+
+
+def test_while_another_request_computes_older_figures_of_any_age_are_served(
+    client, registry, make_incident, other_actor, settings
+):
+    settings.MEDINFRA_FIGURES_STALE_SECONDS = 30
+    first = client.get(HEADLINE)
+    before = json.loads(first.content)["attacks_verified"]
+    add_verified_attack(make_incident, other_actor)
+    make_older(first, seconds=3600)
+    with computing_elsewhere():  # readers are not kept waiting for it
+        assert verified_attacks(client) == before
+    assert verified_attacks(client) == before + 1  # the next request computes
+
+
+@pytest.mark.django_db(transaction=True)  # the reader's thread has a connection of its own
+def test_with_the_bound_at_zero_readers_wait_for_the_computation(
+    client, registry, make_incident, other_actor
+):
+    before = verified_attacks(client)
+    add_verified_attack(make_incident, other_actor)
+    answers: list[int] = []
+    with computing_elsewhere():
+        reader = threading.Thread(target=lambda: answers.append(verified_attacks(client)))
+        reader.start()
+        reader.join(timeout=0.5)
+        assert reader.is_alive() and not answers  # waiting for the computation ...
+    reader.join()
+    assert answers == [before + 1]  # ... and then given the current figures
 
 
 def make_older(response: Any, *, seconds: float) -> None:

@@ -58,6 +58,8 @@ def _figures_never_stale(settings: Any) -> None:
 
     settings.MEDINFRA_FIGURES_STALE_SECONDS = 0
     settings.MEDINFRA_FIGURES_RECHECK_SECONDS = 0
+    # Threads of their own do not see a test's transaction; the tests of it set this.
+    settings.MEDINFRA_FIGURES_COMPUTE_BEHIND = False
     pagecache.forget_state()  # the version seen in another test's database
 
 

@@ -190,6 +190,9 @@ CACHES = {
 MEDINFRA_FIGURES_STALE_SECONDS = int(os.environ.get("MEDINFRA_FIGURES_STALE_SECONDS", "30"))
 # Within that bound, a server process asks the database for the data version at most this
 # often; in between, the version it last saw stands for the current one (0: at every request).
+# Figures due to be computed again (older than half the bound) are computed in a thread of
+# their own while every reader gets the older ones; off, the request that finds them due does it.
+MEDINFRA_FIGURES_COMPUTE_BEHIND = _flag("MEDINFRA_FIGURES_COMPUTE_BEHIND", default=True)
 MEDINFRA_FIGURES_RECHECK_SECONDS = float(os.environ.get("MEDINFRA_FIGURES_RECHECK_SECONDS", "0.25"))
 
 LOGIN_URL = "admin:login"

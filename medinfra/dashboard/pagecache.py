@@ -21,8 +21,9 @@ Rules (docs/performance.md, "How the figures stay fast"):
   served only if that version is an ancestor of the current one (its newest audit event is
   still in the chain: after a rollback or a restore it is gone, so figures of another history
   are never served) and its computation began less than MEDINFRA_FIGURES_STALE_SECONDS ago.
-  Younger than half that, it is served as it is; older, one request computes the current
-  answer (one such computation at a time per server process) while the others get it.
+  Younger than half that, it is served as it is; older, the current answer is computed
+  behind the requests, in a thread of its own (one such computation at a time per server
+  process), while every request, the one that started it included, gets the older answer.
 - Otherwise one request computes the answer (per key and server process). The others asking
   for it meanwhile get the older answer if there is one of the same history (an ancestor),
   however old: waiting readers would hold the server's threads, and writes would queue behind
@@ -39,6 +40,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
+import logging
 import os
 import re
 import sqlite3
@@ -50,7 +53,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.core.handlers.wsgi import WSGIRequest
+from django.db import connection, connections
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.urls import reverse
@@ -83,6 +87,9 @@ _csrf = CsrfViewMiddleware(lambda request: HttpResponse())
 _locks = [threading.Lock() for _ in range(64)]
 # Computations of answers whose older answer may be served meanwhile: one at a time.
 _computing = threading.Lock()
+# The thread computing behind the requests, if any (tests wait for it).
+_behind: threading.Thread | None = None
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -322,6 +329,9 @@ def answer(
         if not lock.acquire(blocking=False):
             _computing.release()
             return kept.response(request)
+        if compute_behind():
+            _start_behind(request, key, state, compute, lock)  # it releases both locks
+            return kept.response(request)
         try:
             return _compute(request, key, state, compute)
         finally:
@@ -342,6 +352,55 @@ def answer(
         return _compute(request, key, state, compute)
     finally:
         lock.release()
+
+
+def compute_behind() -> bool:
+    """Whether due answers are computed in a thread of their own (else by the request)."""
+    return bool(getattr(settings, "MEDINFRA_FIGURES_COMPUTE_BEHIND", True))
+
+
+def _start_behind(
+    request: HttpRequest,
+    key: str,
+    state: State,
+    compute: Callable[[HttpRequest], HttpResponse],
+    lock: threading.Lock,
+) -> None:
+    """Compute the answer in a thread of its own, for a copy of the request, and keep it.
+
+    Takes over the answer's lock and the one-computation-at-a-time lock, and releases both.
+    """
+    global _behind
+    environ = getattr(request, "environ", None)
+    if environ is None:  # not a WSGI request: computed by this request after all
+        try:
+            _compute(request, key, state, compute)
+        finally:
+            lock.release()
+            _computing.release()
+        return
+    # A new request of the same method, path, query, headers and cookies: the request itself
+    # goes on being answered by its own thread.
+    copy = WSGIRequest({**environ, "wsgi.input": io.BytesIO(b"")})
+
+    def run() -> None:
+        try:
+            _compute(copy, key, state, compute)
+        except Exception:  # a failed computation leaves the older answer; the next due one tries
+            logger.exception("Computing kept figures behind the requests failed (%s)", key)
+        finally:
+            connections.close_all()  # this thread's own connections
+            lock.release()
+            _computing.release()
+
+    _behind = threading.Thread(target=run, name="medinfra-figures", daemon=True)
+    _behind.start()
+
+
+def wait_behind() -> None:
+    """Wait until the computation behind the requests, if any, is done (tests)."""
+    if _behind is not None:
+        _behind.join()
 
 
 def _compute(

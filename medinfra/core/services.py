@@ -222,9 +222,10 @@ def record_audit_events(
     """Append one event per (record, changes) to the chain, written in bulk.
 
     The events and their digests are the same as ``record_audit_event`` would write one by
-    one; only the inserts are batched. Returns how many events were written. ``plain`` says
-    the changes hold JSON values only (str, int, float, bool, None, and lists and dicts of
-    them), so they are used as they are instead of being made JSON-ready first.
+    one; only the inserts are batched, and the events inserted together share one time.
+    Returns how many events were written. ``plain`` says the changes hold JSON values only
+    (str, int, float, bool, None, and lists and dicts of them), so they are used as they are
+    instead of being made JSON-ready first.
     """
     # The rows go to the database as plain tuples, one executemany per batch: building a
     # model instance per event and compiling it in bulk_create cost more than the hashing.
@@ -236,7 +237,9 @@ def record_audit_events(
         user = user_of(actor)
         user_id = user.pk if user is not None else None
         connection = transaction.get_connection()
-        changes_field = AuditEvent._meta.get_field("changes")
+        # What the changes field's get_db_prep_save() does with a dict, without its layers.
+        encoder = cast("models.JSONField[Any]", AuditEvent._meta.get_field("changes")).encoder
+        adapt_json = connection.ops.adapt_json_value
         columns = audit_event_columns()
         quote = connection.ops.quote_name
         sql = (
@@ -250,8 +253,12 @@ def record_audit_events(
                 cursor.executemany(sql, rows)
 
         pending: list[tuple[Any, ...]] = []
+        at = stored_at = None
         for obj, changes in items:
-            at = timezone.now()
+            if not pending or at is None:
+                # One time for the events inserted together (in one statement).
+                at = timezone.now()
+                stored_at = connection.ops.adapt_datetimefield_value(at)
             model_label = obj._meta.label_lower
             object_id = str(obj.pk)
             clean = changes if plain else json.loads(json.dumps(changes, default=json_ready))
@@ -267,13 +274,13 @@ def record_audit_events(
             )
             pending.append(
                 (
-                    connection.ops.adapt_datetimefield_value(at),
+                    stored_at,
                     user_id,
                     label,
                     action,
                     model_label,
                     object_id,
-                    changes_field.get_db_prep_save(clean, connection),
+                    adapt_json(clean, encoder),
                     reason,
                     tip.hash,
                     digest,

@@ -45,6 +45,7 @@ from django.db import models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
+from medinfra.core.bulk import plain_indexes_dropped
 from medinfra.core.errors import InvalidInput
 from medinfra.core.models import AuditChainHead, AuditEvent, DatasetInfo
 from medinfra.core.services import (
@@ -1070,14 +1071,10 @@ def _without_cycle_collection() -> Iterator[None]:
 def _indexes_made_after(
     connection: BaseDatabaseWrapper, *, rebuild: bool, progress: ProgressFn
 ) -> Iterator[None]:
-    """The written tables' plain indexes dropped for the load and made again after it.
-
-    Unique indexes stay, so every row is still checked as it is written. If the process is
-    killed (not stopped by an error) during the load, the plain indexes stay missing: the
-    queries are then slow, not wrong, and `medinfra generate` into a new database is the way
-    on, as for any interrupted run.
-    """
-    if connection.vendor not in ("sqlite", "postgresql") or not rebuild:
+    """The written tables' plain indexes dropped for the load and made again after it (see
+    plain_indexes_dropped()); outside a transaction, so `medinfra generate` into a new database
+    is the way on after a killed run, as for any interrupted run."""
+    if not rebuild:
         yield
         return
     tables = [model._meta.db_table for model in (*WRITTEN, AuditEvent)]
@@ -1086,44 +1083,8 @@ def _indexes_made_after(
         IncidentAttackType._meta.db_table,
         IncidentResource._meta.db_table,
     ]
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "  # noqa: S608 - placeholders only
-                f"AND tbl_name IN ({', '.join(['%s'] * len(tables))}) ORDER BY name",
-                tables,
-            )
-        else:  # indexes of constraints (primary keys, unique, ...) stay
-            cursor.execute(
-                "SELECT i.indexname, i.indexdef FROM pg_indexes i "
-                "WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s) "
-                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname) "
-                "ORDER BY i.indexname",
-                [tables],
-            )
-        indexes = [
-            (name, sql)
-            for name, sql in cursor.fetchall()
-            if not sql.lstrip().upper().startswith("CREATE UNIQUE")
-        ]
-        for name, _ in indexes:
-            cursor.execute(f"DROP INDEX {quote(name)}")
-    try:
+    with plain_indexes_dropped(connection, tables, progress=progress):
         yield
-    finally:
-        started = time.monotonic()
-        with connection.cursor() as cursor:
-            deferred = connection.vendor == "postgresql" and connection.in_atomic_block
-            if deferred:
-                # Inside a caller's transaction the deferred foreign-key checks are still
-                # pending, and PostgreSQL makes no index on a table with pending checks.
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            for _, sql in indexes:
-                cursor.execute(sql)
-            if deferred:
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # as Django declares them
-        progress(f"  {len(indexes)} indexes made again in {time.monotonic() - started:.1f} s")
 
 
 @contextmanager

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import operator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from typing import Any, cast
 
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 
 from medinfra.core.errors import Conflict, InvalidInput, NotFound, field_errors
@@ -410,6 +413,18 @@ _REMEMBERED_TYPES = frozenset({str, int, bool, dt.date})
 _REMEMBERED_PER_FIELD = 4096
 # Values the database takes as they are; others go through the field's own preparation.
 _AS_THEY_ARE = frozenset({str, int, bool, type(None)})
+# Fields whose checked values are always of those types (clean() made them str, int or bool;
+# a key's column holds the related record's id).
+_PLAIN_FIELDS = frozenset(
+    {
+        models.CharField,
+        models.TextField,
+        models.IntegerField,
+        models.PositiveIntegerField,
+        models.BooleanField,
+        models.ForeignKey,
+    }
+)
 
 
 # The columns a row's arguments set (see IncidentBatch._check); every other one holds its default.
@@ -431,6 +446,45 @@ _ARGUMENT_FIELDS = frozenset(
         *CASUALTY_FIELDS,
     }
 )
+
+
+# Types whose values are never among a field's empty values (None, "", [], (), {}).
+_NEVER_EMPTY = frozenset({int, bool, dt.date, dt.datetime, Decimal})
+
+
+def _quick_check(field: models.Field[Any, Any]) -> Callable[[Any], bool] | None:
+    """For a plain text or decimal field, a quick test of a value of the usual type: True when
+    the field's clean() would accept the value and return it as it is (False: ask clean())."""
+    if field.choices or not field.editable:
+        return None
+    kind = type(field)
+    if kind in (models.CharField, models.TextField):
+        limits = [v for v in field.validators if type(v) is validators.MaxLengthValidator]
+        if len(limits) != len(field.validators) or (kind is models.TextField and limits):
+            return None
+        most = field.max_length if limits else None
+        if most is None:
+            return lambda value: type(value) is str
+        if any(v.limit_value != most for v in limits):
+            return None
+        return lambda value: type(value) is str and len(value) <= most
+    if kind is models.DecimalField:
+        # clean() is to_python() (a finite Decimal stays what it is) and the field's
+        # validators; the quick test runs the same validators.
+        checks = list(field.validators)
+
+        def decimal(value: Any) -> bool:
+            if type(value) is not Decimal or not value.is_finite():
+                return False
+            try:
+                for check in checks:
+                    check(value)
+            except ValidationError:
+                return False
+            return True
+
+        return decimal
+    return None
 
 
 @dataclass
@@ -470,20 +524,33 @@ class IncidentBatch:
         self._callable_defaults = [
             f for f in self._concrete if f.has_default() and callable(f.default)
         ]
-        self._audited = [f.attname for f in self._concrete if f.name not in Incident.AUDIT_EXCLUDE]
+        audited = [f for f in self._concrete if f.name not in Incident.AUDIT_EXCLUDE]
+        self._audited = [f.attname for f in audited]
+        self._take_audited = operator.itemgetter(*self._audited)
+        # Only these can hold a value that is not JSON already (see _insert()).
+        self._audited_looked_at = [f.attname for f in audited if type(f) not in _PLAIN_FIELDS]
         self._external_id = meta.get_field("external_id")
-        # (field, name, attname, blank, verdicts remembered) in clean_fields()' order, for the
-        # fields a row's arguments set; the others hold their defaults in every row, and are
-        # checked once, here.
+        self._external_id_quick = _quick_check(self._external_id) or (lambda value: False)
+        # (field, name, attname, blank, verdicts remembered, quick test) in clean_fields()'
+        # order, for the fields a row's arguments set; the others hold their defaults in every
+        # row, and are checked once, here.
         varying = {*_ARGUMENT_FIELDS, *(f.attname for f in self._callable_defaults)}
-        self._checks: list[tuple[Any, str, str, bool, dict[tuple[type, Any], tuple[bool, Any]]]] = [
-            (f, f.name, f.attname, f.blank, {}) for f in self._fields
-        ]
+        self._checks: list[
+            tuple[
+                Any,
+                str,
+                str,
+                bool,
+                dict[tuple[type, Any], tuple[bool, Any]],
+                Callable[[Any], bool] | None,
+            ]
+        ] = [(f, f.name, f.attname, f.blank, {}, _quick_check(f)) for f in self._fields]
         self._fixed_errors = self._clean_fields(
             self._defaults, set(), [c for c in self._checks if c[2] not in varying]
         )
         self._checks = [c for c in self._checks if c[2] in varying]
         self._prepared: dict[tuple[str, type, Any], Any] = {}
+        self._json_ready: dict[tuple[type, Any], Any] = {}
 
     # -- checks ---------------------------------------------------------------------------------
 
@@ -570,10 +637,12 @@ class IncidentBatch:
         messages: dict[str, list[str]] = {}
         if errors:
             messages = {k: list(v) for k, v in field_errors(ValidationError(errors)).items()}
-        try:
-            self._external_id.clean(values["external_id"], incident)
-        except ValidationError as error:
-            messages.setdefault("external_id", list(error.messages))
+        external_id = values["external_id"]
+        if not (external_id and self._external_id_quick(external_id)):
+            try:
+                self._external_id.clean(external_id, incident)
+            except ValidationError as error:
+                messages.setdefault("external_id", list(error.messages))
         if messages:
             raise InvalidInput(dict(messages))
         return _Checked(values=values, types=types, affected=affected, sources=list(sources))
@@ -586,14 +655,26 @@ class IncidentBatch:
         if checks is None:
             checks = self._checks
             errors.update((k, list(v)) for k, v in self._fixed_errors.items())
-        for field, name, attname, blank, remembered in checks:
+        for field, name, attname, blank, remembered, quick in checks:
             if name in excluded:
                 continue
             raw = values[attname]
-            if blank and raw in field.empty_values:
+            kind = type(raw)
+            # `raw in field.empty_values`, without comparing a Decimal with [] and {} (slow).
+            if kind is str:
+                empty = not raw
+            elif raw is None:
+                empty = True
+            elif kind in _NEVER_EMPTY:
+                empty = False
+            else:
+                empty = raw in field.empty_values
+            if blank and empty:
                 continue
-            if type(raw) in _REMEMBERED_TYPES:
-                key: tuple[type, Any] | None = (type(raw), raw)
+            if quick is not None and not empty and quick(raw):
+                continue  # valid, and clean() would return it as it is
+            if kind in _REMEMBERED_TYPES:
+                key: tuple[type, Any] | None = (kind, raw)
             elif isinstance(raw, models.expressions.DatabaseDefault):
                 continue
             else:
@@ -638,7 +719,7 @@ class IncidentBatch:
                 continue
             results.append(0)
             checked.append((index, item))
-        taken = _external_ids_taken(
+        taken = external_ids_taken(
             [c.values["external_id"] for _, c in checked if c.values["external_id"]]
         )
         field = Incident._meta.get_field("external_id")
@@ -681,18 +762,30 @@ class IncidentBatch:
             for f in fields
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
         }
+        # Every value of a text, number, yes/no or key column is, once checked, one the database
+        # takes as it is; only the others (dates, times, decimals, ...) are looked at per row.
+        take = operator.itemgetter(*(f.attname for f in fields))
+        # A decimal field's database value is the checked Decimal itself, unless the backend
+        # adapts decimals its own way.
+        decimals = (
+            type(connection.ops).adapt_decimalfield_value
+            is BaseDatabaseOperations.adapt_decimalfield_value
+        )
+        looked_at = [
+            (position, f, decimals and type(f) is models.DecimalField)
+            for position, f in enumerate(fields)
+            if type(f) not in _PLAIN_FIELDS
+        ]
         prepared = []
         for values in rows:
             for name in stamped:
                 values[name] = now
-            prepared.append(
-                [
-                    value
-                    if type(value := values[f.attname]) in _AS_THEY_ARE
-                    else self._prepare(f, value, connection)
-                    for f in fields
-                ]
-            )
+            row = list(take(values))
+            for position, f, decimal in looked_at:
+                kind = type(value := row[position])
+                if kind not in _AS_THEY_ARE and not (decimal and kind is Decimal):
+                    row[position] = self._prepare(f, value, connection)
+            prepared.append(row)
         quote = connection.ops.quote_name
         table = quote(Incident._meta.db_table)
         columns = ", ".join(quote(f.column) for f in fields)
@@ -737,7 +830,11 @@ class IncidentBatch:
                 through,
                 "incident",
                 "source",
-                [(i.values["id"], s.pk) for i in items for s in dict.fromkeys(i.sources)],
+                [
+                    (i.values["id"], pk)
+                    for i in items
+                    for pk in dict.fromkeys(s.pk for s in i.sources)
+                ],
             ),
         ]
         connection = transaction.get_connection()
@@ -758,10 +855,22 @@ class IncidentBatch:
     def _created(self, item: _Checked) -> dict[str, Any]:
         """The 'create' event's changes, as create_record() writes them for record_incident()."""
         values = item.values
-        after = {
-            name: value if type(value := values[name]) in _AS_THEY_ARE else json_ready(value)
-            for name in self._audited
-        }
+        after = dict(zip(self._audited, self._take_audited(values), strict=True))
+        ready = self._json_ready
+        for name in self._audited_looked_at:
+            kind = type(value := after[name])
+            if kind in _AS_THEY_ARE:
+                continue
+            if kind is dt.date:
+                # Many rows share a date: its text is remembered.
+                key = (kind, value)
+                if key not in ready:
+                    if len(ready) > _REMEMBERED_PER_FIELD:
+                        ready.clear()
+                    ready[key] = json_ready(value)
+                after[name] = ready[key]
+            else:
+                after[name] = json_ready(value)
         after.update(
             {
                 "attack_types": item.types,
@@ -791,14 +900,22 @@ def record_incidents_bulk(
     return [r if isinstance(r, InvalidInput) else written[r] for r in results]
 
 
-def _external_ids_taken(ids: list[str]) -> set[str]:
+def external_ids_taken(ids: Sequence[str]) -> set[str]:
     """Which of these external ids a record already has, retracted ones included."""
+    # One plain query per 500 ids: a query built by the ORM cost more than the lookup itself.
     taken: set[str] = set()
     unique = list(dict.fromkeys(ids))
-    for start in range(0, len(unique), 500):
-        taken.update(
-            Incident.all_objects.filter(external_id__in=unique[start : start + 500]).values_list(
-                "external_id", flat=True
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    column = quote(cast("models.Field[Any, Any]", Incident._meta.get_field("external_id")).column)
+    table = quote(Incident._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(unique), 500):
+            part = unique[start : start + 500]
+            cursor.execute(
+                f"SELECT {column} FROM {table} "  # noqa: S608 - names from the model
+                f"WHERE {column} IN ({', '.join(['%s'] * len(part))})",
+                part,
             )
-        )
+            taken.update(row[0] for row in cursor.fetchall())
     return taken

@@ -116,6 +116,7 @@ class Store(Protocol):
     def copy(self, name: str) -> None: ...
     def settle(self, name: str) -> None: ...
     def contents(self, name: str) -> Contents: ...
+    def indexes(self, name: str) -> set[tuple[str, str]]: ...
     def discard(self, name: str) -> None: ...
 
 
@@ -142,6 +143,14 @@ _QUERIES = {
         "WHERE kind = 'incidents' ORDER BY id"
     ),
 }
+# The tables an incidents import writes, whose indexes a large import drops for its load.
+WRITTEN_TABLES = (
+    "incidents_incident",
+    "incidents_incidentattacktype",
+    "incidents_incidentresource",
+    "incidents_incident_sources",
+    "core_auditevent",
+)
 
 
 class SqliteStore:
@@ -188,6 +197,19 @@ class SqliteStore:
                 resource_rows=connection.execute(_QUERIES["resource_rows"]).fetchone()[0],
                 source_links=connection.execute(_QUERIES["source_links"]).fetchone()[0],
                 runs=[(s, bool(d), c, r) for s, d, c, r in connection.execute(_QUERIES["runs"])],
+            )
+        finally:
+            connection.close()
+
+    def indexes(self, name: str) -> set[tuple[str, str]]:
+        connection = sqlite3.connect(self.database(name))
+        try:
+            return set(
+                connection.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN "  # noqa: S608 - placeholders only
+                    f"({', '.join('?' * len(WRITTEN_TABLES))})",
+                    WRITTEN_TABLES,
+                )
             )
         finally:
             connection.close()
@@ -272,6 +294,17 @@ class PostgresStore:
                 source_links=connection.execute(_QUERIES["source_links"]).fetchone()[0],
                 runs=[tuple(r) for r in connection.execute(_QUERIES["runs"])],
             )
+
+    def indexes(self, name: str) -> set[tuple[str, str]]:
+        with self._connect(self._name(name)) as connection:
+            return {
+                (str(n), str(d))
+                for n, d in connection.execute(
+                    "SELECT indexname, indexdef FROM pg_indexes "
+                    "WHERE schemaname = 'public' AND tablename = ANY(%s)",
+                    [list(WRITTEN_TABLES)],
+                )
+            }
 
     def discard(self, name: str) -> None:
         with self._connect("postgres") as admin:
@@ -515,3 +548,73 @@ def test_a_killed_run_is_recorded_as_interrupted_when_the_next_run_starts(
     assert [(s, d) for s, d, _c, _r in runs] == [("interrupted", False), ("succeeded", True)]
     assert not store.contents("interrupted").incident_ids
     store.discard("interrupted")
+
+
+# `medinfra import` of a large file, killed while it writes its third chunk of rows; it first
+# says how many plain indexes of the written tables its own transaction sees then.
+KILL_DURING_LARGE_LOAD = """
+import os, signal, sys
+import django
+django.setup()
+from django.db import connection
+from medinfra.cli import main
+from medinfra.core.bulk import plain_indexes
+from medinfra.exchange.services.kinds import IncidentImporter
+
+apply = IncidentImporter.apply
+calls = []
+
+def killed_in_third_chunk(importer, rows):
+    calls.append(len(rows))
+    if len(calls) == 3:
+        left = plain_indexes(connection, sys.argv[1].split(","))
+        sys.stderr.write(f"plain indexes during the load: {len(left)}\\n")
+        sys.stderr.flush()
+        os.kill(os.getpid(), signal.SIGKILL)
+    apply(importer, rows)
+
+IncidentImporter.apply = killed_in_third_chunk
+main(sys.argv[2:])
+"""
+
+
+def test_a_large_import_killed_during_its_load_leaves_every_index(
+    store: Store, tmp_path: Path
+) -> None:
+    from medinfra.exchange.services.kinds import INDEXES_AFTER_ROWS
+
+    path = write_incidents(tmp_path / "incidents.csv", INDEXES_AFTER_ROWS + 500, SEED + 3)
+    store.copy("large")
+    before = store.indexes("large")
+    assert any(not sql.upper().startswith("CREATE UNIQUE") for _, sql in before if sql)
+
+    killed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            KILL_DURING_LARGE_LOAD,
+            ",".join(WRITTEN_TABLES),
+            "import",
+            str(path),
+            "--kind",
+            "incidents",
+        ],
+        env=store.environment("large"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    store.settle("large")
+
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    during = re.search(r"plain indexes during the load: (\d+)", killed.stderr)
+    assert during is not None, killed.stderr[-2000:]
+    if isinstance(store, SqliteStore):
+        assert during[1] == "0"  # the load ran without them
+    contents = store.contents("large")
+    assert contents.integrity == "ok"
+    assert not contents.incident_ids
+    assert [s for s, _d, _c, _r in contents.runs] == ["running"]
+    assert store.indexes("large") == before  # the drop went with the rollback
+    store.discard("large")

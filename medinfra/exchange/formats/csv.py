@@ -145,7 +145,8 @@ def read(path: Path) -> Sheet:
         try:
             for cells in reader:
                 number += 1
-                if any(c.strip() for c in cells):
+                # The first cell tells most rows apart from a blank one.
+                if (cells and cells[0].strip()) or any(c.strip() for c in cells):
                     yield number, cells
         except csv.Error as error:
             raise FileProblem(

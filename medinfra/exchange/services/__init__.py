@@ -34,7 +34,7 @@ from medinfra.core.services import audit_batch, user_of
 from medinfra.exchange.formats import FileProblem, Sheet, column_letter, read_sheet
 from medinfra.exchange.formats.hxl import normalise
 from medinfra.exchange.models import MAX_STORED_PROBLEMS, ImportRun, RunStatus
-from medinfra.exchange.schemas import DATE, TABLES, Table
+from medinfra.exchange.schemas import BOOLEAN, CHOICE, DATE, INTEGER, LIST, TABLES, TEXT, Table
 from medinfra.exchange.services.cells import CellProblem, cell_parser, parse_date
 from medinfra.exchange.services.kinds import CREATED, IMPORTERS, UNCHANGED, Importer, Row
 from medinfra.sources.models import Source
@@ -319,15 +319,34 @@ def application_of(run: ImportRun, *, user: AbstractBaseUser | None) -> ImportRu
     )
 
 
+# Cells of these types are read once per distinct text (at most this many texts per column):
+# a file of many rows holds few dates, codes and counts, each written again and again.
+_REMEMBERED_DATATYPES = frozenset({DATE, INTEGER, BOOLEAN, CHOICE, LIST})
+_REMEMBERED_PER_COLUMN = 4096
+
+
 def _rows(sheet: Sheet, table: Table, mapping: Mapping, importer: Importer) -> Iterator[Row]:
     """Each data row with its cells typed, and a problem for each cell that is not right."""
-    columns = [
+    # (index, name, required, reader (None: text), occurred_on, verdicts remembered, list)
+    columns: list[
+        tuple[
+            int,
+            str,
+            bool,
+            Callable[[str, dt.date | None], Any] | None,
+            bool,
+            dict[str, tuple[bool, Any]] | None,
+            bool,
+        ]
+    ] = [
         (
             index,
             column.name,
             column.required,
-            cell_parser(column),
+            None if column.datatype == TEXT else cell_parser(column),
             column.datatype == DATE and column.name == "occurred_on",
+            {} if column.datatype in _REMEMBERED_DATATYPES else None,
+            column.datatype == LIST,
         )
         for index, name in enumerate(mapping.fields)
         if name
@@ -337,8 +356,11 @@ def _rows(sheet: Sheet, table: Table, mapping: Mapping, importer: Importer) -> I
     empty = _("This cell is empty; every row needs a value here.")
     today = timezone.localdate()
     for count, (number, cells) in enumerate(sheet.rows):
-        if count % CHUNK == 0:
+        if count % CHUNK == 0 and timezone.localdate() != today:
             today = timezone.localdate()  # a long import may run past midnight
+            for column in columns:
+                if column[5] is not None:
+                    column[5].clear()  # a date's verdict depends on the day
         row = Row(number=number, values={})
         values, problems = row.values, row.problems
         size = len(cells)
@@ -353,19 +375,35 @@ def _rows(sheet: Sheet, table: Table, mapping: Mapping, importer: Importer) -> I
                     % {"cells": size, "width": width},
                 )
             )
-        for index, name, required, parse, occurred in columns:
+        for index, name, required, parse, occurred, remembered, is_list in columns:
             text = cells[index].strip() if index < size else ""
             if not text:
                 if required:
                     problems.append((name, empty))
                 continue
-            try:
-                if occurred:
-                    values[name], row.month_only = parse_date(text, today=today)
-                else:
-                    values[name] = parse(text, today)
-            except CellProblem as problem:
-                problems.append((name, str(problem)))
+            if parse is None:  # text: what the cell holds, trimmed
+                values[name] = text
+                continue
+            verdict: tuple[bool, Any] | None = (
+                remembered.get(text) if remembered is not None else None
+            )
+            if verdict is None:
+                result: Any
+                try:
+                    result = parse_date(text, today=today) if occurred else parse(text, today)
+                    verdict = (True, result)
+                except CellProblem as problem:
+                    result = str(problem)
+                    verdict = (False, result)
+                if remembered is not None and len(remembered) < _REMEMBERED_PER_COLUMN:
+                    remembered[text] = verdict
+            if not verdict[0]:
+                problems.append((name, verdict[1]))
+            elif occurred:
+                values[name], row.month_only = verdict[1]
+            else:
+                # Each row gets its own list: a remembered one may not be changed by a row.
+                values[name] = list(verdict[1]) if is_list else verdict[1]
         yield row
 
 
@@ -442,25 +480,29 @@ def execute_run(
         counts = {CREATED: 0, UNCHANGED: 0, "invalid": 0, "done": 0}
         try:
             with transaction.atomic(), audit_batch():
-                for chunk in _chunks(_rows(sheet, table, mapping, importer), CHUNK):
-                    _mark_repeats(chunk, importer, seen, mapping)
-                    importer.apply(chunk)
-                    for row in chunk:
-                        counts["done"] += 1
-                        if row.problems:
-                            counts["invalid"] += 1
-                            for column, message in row.problems:
-                                if len(problems) < MAX_STORED_PROBLEMS:
-                                    problems.append(problem_text(run, row.number, column, message))
-                        elif row.outcome:
-                            counts[row.outcome] += 1
-                    if progress:
-                        progress(counts["done"], total)
-                    if time.monotonic() - beat >= HEARTBEAT_EVERY:
-                        beat = time.monotonic()
-                        _write_progress(run.pk, counts["done"], total, RunStatus.RUNNING)
-                if run.dry_run or (run.strict and counts["invalid"]):
-                    raise _Rollback
+                with importer.loading(total):
+                    for chunk in _chunks(_rows(sheet, table, mapping, importer), CHUNK):
+                        _mark_repeats(chunk, importer, seen, mapping)
+                        importer.apply(chunk)
+                        for row in chunk:
+                            counts["done"] += 1
+                            if row.problems:
+                                counts["invalid"] += 1
+                                for column, message in row.problems:
+                                    if len(problems) < MAX_STORED_PROBLEMS:
+                                        problems.append(
+                                            problem_text(run, row.number, column, message)
+                                        )
+                            elif row.outcome:
+                                counts[row.outcome] += 1
+                        if progress:
+                            progress(counts["done"], total)
+                        if time.monotonic() - beat >= HEARTBEAT_EVERY:
+                            beat = time.monotonic()
+                            _write_progress(run.pk, counts["done"], total, RunStatus.RUNNING)
+                    # Inside loading(): what it changed for the writes goes with the rollback.
+                    if run.dry_run or (run.strict and counts["invalid"]):
+                        raise _Rollback
                 # The run's record commits with its rows: a process killed just after the
                 # commit cannot leave rows applied by a run that says it is still running.
                 _count(run, counts, problems)

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.test import Client
 from django.urls import include, path
 
 from medinfra.core.services import mark_dataset, retract_record
@@ -107,6 +108,21 @@ def test_every_chart_has_a_table_and_a_csv_download(client, registry):
     assert "/charts/attacks-by-month.csv?as_of=" in html
     assert "/charts/damage-by-month.csv?as_of=" in html
     assert "/charts/regions.csv?as_of=" in html
+
+
+SVG_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+SVG_COORDINATES = re.compile(r'\s(x|y|x1|x2|y1|y2|cx|cy|r|width|height)="([^"]*)"')
+
+
+@pytest.mark.parametrize("language", ["uk", "en"])
+def test_chart_coordinates_are_plain_numbers_in_every_language(registry, language):
+    """A Ukrainian decimal comma in x="57,0" is no coordinate: the bars would not be drawn."""
+    html = Client(HTTP_ACCEPT_LANGUAGE=language).get("/").content.decode()
+    drawn = [svg for svg in re.findall(r"<svg\b.*?</svg>", html, re.DOTALL) if "<rect" in svg]
+    assert drawn
+    values = [value for svg in drawn for _, value in SVG_COORDINATES.findall(svg)]
+    assert len(values) > 20
+    assert [v for v in values if not SVG_NUMBER.fullmatch(v)] == []
 
 
 def test_home_names_the_sources_of_the_figures(client, registry):

@@ -45,7 +45,7 @@ from django.db import models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
-from medinfra.core.bulk import plain_indexes_dropped
+from medinfra.core.bulk import foreign_keys_checked_after, plain_indexes_dropped
 from medinfra.core.errors import InvalidInput
 from medinfra.core.models import AuditChainHead, AuditEvent, DatasetInfo
 from medinfra.core.services import (
@@ -1071,9 +1071,10 @@ def _without_cycle_collection() -> Iterator[None]:
 def _indexes_made_after(
     connection: BaseDatabaseWrapper, *, rebuild: bool, progress: ProgressFn
 ) -> Iterator[None]:
-    """The written tables' plain indexes dropped for the load and made again after it (see
-    plain_indexes_dropped()); outside a transaction, so `medinfra generate` into a new database
-    is the way on after a killed run, as for any interrupted run."""
+    """The written tables' plain indexes dropped for the load and made again after it, and on
+    PostgreSQL their foreign keys checked after it (see plain_indexes_dropped() and
+    foreign_keys_checked_after()); outside a transaction, so `medinfra generate` into a new
+    database is the way on after a killed run, as for any interrupted run."""
     if not rebuild:
         yield
         return
@@ -1083,7 +1084,10 @@ def _indexes_made_after(
         IncidentAttackType._meta.db_table,
         IncidentResource._meta.db_table,
     ]
-    with plain_indexes_dropped(connection, tables, progress=progress):
+    with (
+        foreign_keys_checked_after(connection, tables, progress=progress),
+        plain_indexes_dropped(connection, tables, progress=progress),
+    ):
         yield
 
 

@@ -49,6 +49,14 @@ def add_verified_attack(make_incident: Any, other_actor: Any) -> None:
     set_verification(make_incident(), actor=other_actor, state="verified")
 
 
+def kept_then_written(client: Client, make_incident: Any, other_actor: Any) -> tuple[Any, int]:
+    """The headline kept, then a verified attack added: the kept answer and its count."""
+    first = client.get(HEADLINE)
+    before = int(json.loads(first.content)["attacks_verified"])
+    add_verified_attack(make_incident, other_actor)
+    return first, before
+
+
 # -- served from the kept answer -----------------------------------------------------------------
 
 
@@ -227,9 +235,7 @@ def test_older_figures_of_the_same_chain_are_served_for_a_bounded_time(
     client, registry, make_incident, other_actor, settings
 ):
     settings.MEDINFRA_FIGURES_STALE_SECONDS = 30
-    first = client.get(HEADLINE)
-    before = json.loads(first.content)["attacks_verified"]
-    add_verified_attack(make_incident, other_actor)
+    first, before = kept_then_written(client, make_incident, other_actor)
     # Computed less than half the bound ago: served, and not computed again yet.
     assert verified_attacks(client) == before
     make_older(first, seconds=20)
@@ -264,9 +270,7 @@ def test_older_figures_past_the_bound_are_computed_afresh(
     client, registry, make_incident, other_actor, settings
 ):
     settings.MEDINFRA_FIGURES_STALE_SECONDS = 30
-    first = client.get(HEADLINE)
-    before = json.loads(first.content)["attacks_verified"]
-    add_verified_attack(make_incident, other_actor)
+    first, before = kept_then_written(client, make_incident, other_actor)
     make_older(first, seconds=31)
     assert verified_attacks(client) == before + 1
 
@@ -275,9 +279,7 @@ def test_while_another_request_computes_older_figures_of_any_age_are_served(
     client, registry, make_incident, other_actor, settings
 ):
     settings.MEDINFRA_FIGURES_STALE_SECONDS = 30
-    first = client.get(HEADLINE)
-    before = json.loads(first.content)["attacks_verified"]
-    add_verified_attack(make_incident, other_actor)
+    first, before = kept_then_written(client, make_incident, other_actor)
     make_older(first, seconds=3600)
     with computing_elsewhere():  # readers are not kept waiting for it
         assert verified_attacks(client) == before

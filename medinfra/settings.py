@@ -78,7 +78,8 @@ MIDDLEWARE = [
     "medinfra.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages are compressed here (WhiteNoise compresses static files ahead of time); Django
-    # masks the CSRF token and pads the gzip header, which defeats BREACH.
+    # masks the CSRF token and pads the gzip header, which defeats BREACH. Kept answers come
+    # compressed already, their CSRF token in an uncompressed block (dashboard/gzipped.py).
     "django.middleware.gzip.GZipMiddleware",
     # A kept answer of the figures is served here, without the middleware below (pagecache).
     "medinfra.dashboard.middleware.FiguresCacheMiddleware",

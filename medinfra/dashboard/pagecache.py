@@ -10,13 +10,14 @@ compression), so a kept answer skips the rest of the middleware: what that would
 here instead. The host is checked against ALLOWED_HOSTS; the language is chosen as the locale
 middleware chooses it (languages.reader_language); the headers the inner middleware set (the
 frame options, Vary) are kept with the answer; a page with a form gets the reader's own CSRF
-token and cookie, set by Django's CSRF middleware.
+token (readertoken) and cookie, set by Django's CSRF middleware.
 
 Rules (docs/performance.md, "How the figures stay fast"):
 
 - Nothing user-specific is kept or served: a request with an Authorization header or any
   cookie besides the language, the display mode and the CSRF cookie (a session, messages)
-  goes to the view. The CSRF token of a kept page is blanked and each reader gets their own.
+  goes to the view. A kept page is kept cut where its CSRF tokens were, and each reader's own
+  token is put there.
 - The answer of the current data version is served. The answer of an older version may be
   served only if that version is an ancestor of the current one (its newest audit event is
   still in the chain: after a rollback or a restore it is gone, so figures of another history
@@ -56,13 +57,15 @@ from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIRequest
 from django.db import connection, connections
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 
 from medinfra.core.models import AuditChainHead, AuditEvent, DatasetInfo
+from medinfra.dashboard import readertoken
 from medinfra.dashboard.context_processors import SCHEME_COOKIE, TEXT_COOKIE, display_of
+from medinfra.dashboard.gzipped import SHORTEST, Gzipped
 from medinfra.dashboard.languages import reader_language
 from medinfra.dashboard.queries import DataVersion
 
@@ -75,14 +78,17 @@ PAGES = (
 )
 # What Django's {% csrf_token %} writes; page text is escaped, so it cannot write this.
 CSRF_INPUT = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(">)')
-BLANK_CSRF_INPUT = b'<input type="hidden" name="csrfmiddlewaretoken" value="">'
+TOKEN_INPUT = b'<input type="hidden" name="csrfmiddlewaretoken" value="%s">'
+# The form of the kept answers (Kept), in their keys: a shared cache may hold answers kept by
+# an older medinfra, which a newer one must not read as its own.
+KEPT_FORMAT = 2
+# Whom the compression middleware gives gzip (django.middleware.gzip).
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # Headers that belong to one answer, never to a kept one (the language is the reader's: the
 # API's answers are kept once for every language).
 PER_ANSWER_HEADERS = {
     "set-cookie", "last-modified", "content-length", "content-language", "content-type", "date",
 }  # fmt: skip
-# Django's CSRF middleware, asked to read the reader's cookie and to set it on a kept page.
-_csrf = CsrfViewMiddleware(lambda request: HttpResponse())
 # Requests that compute at once are few; a fixed set of locks keeps the count bounded.
 _locks = [threading.Lock() for _ in range(64)]
 # Computations of answers whose older answer may be served meanwhile: one at a time.
@@ -108,26 +114,36 @@ class Kept:
     computed_at: float
     content_type: str
     headers: tuple[tuple[str, str], ...]
-    body: bytes  # with its CSRF inputs blanked
-    with_token: bool = False  # whether it has any, where each reader's own token goes
+    # The body, cut where each reader's own CSRF token goes (one piece if it has no form).
+    pieces: tuple[bytes, ...]
+    # The same, compressed for readers who ask for gzip (None: too short to be worth it).
+    gzipped: Gzipped | None = None
+
+    @property
+    def with_token(self) -> bool:
+        return len(self.pieces) > 1
 
     def response(self, request: HttpRequest) -> HttpResponse:
-        body = self.body
+        token_input = b""
         if self.with_token:
-            _csrf.process_request(request)  # the reader's secret, from their cookie if valid
-            token = get_token(request).encode("ascii")
-            body = body.replace(
-                BLANK_CSRF_INPUT,
-                b'<input type="hidden" name="csrfmiddlewaretoken" value="' + token + b'">',
-            )
+            token_input = TOKEN_INPUT % readertoken.reader_token(request).encode("ascii")
+        gzipped = self.gzipped is not None and ACCEPTS_GZIP.search(
+            request.META.get("HTTP_ACCEPT_ENCODING", "")
+        )
+        if self.gzipped is not None and gzipped:
+            body = self.gzipped.encode(token_input)
+        else:
+            body = token_input.join(self.pieces)
         response = HttpResponse(body, content_type=self.content_type)
         for name, value in self.headers:
             response[name] = value
+        if gzipped:  # the compression middleware then leaves it as it is
+            response["Content-Encoding"] = "gzip"
         response["Content-Language"] = request.LANGUAGE_CODE
         response["Content-Length"] = str(len(body))
         response["Last-Modified"] = http_date(self.computed_at)
         if self.with_token:
-            _csrf.process_response(request, response)  # the cookie, renewed as for any page
+            readertoken.cookie(request, response)  # renewed as for any page with a form
         return response
 
 
@@ -262,7 +278,7 @@ def key_of(request: HttpRequest) -> str | None:
             timezone.localdate().isoformat(),  # "today" is the default date of the figures
         )
     )
-    return "page:" + hashlib.sha256(parts.encode()).hexdigest()
+    return f"page{KEPT_FORMAT}:" + hashlib.sha256(parts.encode()).hexdigest()
 
 
 def stale_seconds() -> float:
@@ -295,13 +311,19 @@ def _keepable(response: HttpResponse) -> bool:
 
 
 def _keep(key: str, state: State, started: float, response: HttpResponse) -> None:
-    body = CSRF_INPUT.sub(rb"\1\2", response.content)
+    content = response.content
+    pieces = tuple(CSRF_INPUT.split(content)[::3])  # the pieces between the inputs
+    gzipped = None
+    if len(content) >= SHORTEST and not response.has_header("Content-Encoding"):
+        # What the compression middleware does to this answer's headers, compressed or not.
+        patch_vary_headers(response, ("Accept-Encoding",))
+        gzipped = Gzipped.of(pieces)
+        if gzipped.length >= len(content):
+            gzipped = None  # not shorter: sent as it is (as the middleware would)
     headers = tuple(
         (name, value) for name, value in response.items() if name.lower() not in PER_ANSWER_HEADERS
     )
-    kept = Kept(
-        state.version, started, response["Content-Type"], headers, body, BLANK_CSRF_INPUT in body
-    )  # fmt: skip
+    kept = Kept(state.version, started, response["Content-Type"], headers, pieces, gzipped)
     cache.set(f"{key}:{int(state.synthetic)}", kept)
     response["Last-Modified"] = http_date(started)
 

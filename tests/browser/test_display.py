@@ -95,3 +95,19 @@ def test_the_language_switch_keeps_the_reader_on_the_same_page(new_context: Any)
     page.wait_for_url("**/regions/UA-63/?as_of=2023-10-06")
     assert page.locator("h1").inner_text() == "Kharkiv Oblast"
     assert "Oct. 6, 2023" in page.locator("main").inner_text()
+
+
+def test_the_kept_home_page_comes_compressed_and_its_forms_work(new_context: Any) -> None:
+    """The home page is kept after its first visit: later visits get the kept answer, gzip
+    encoded once, with this reader's own CSRF token put into its forms."""
+    page = new_context("en").new_page()
+    answers = [page.goto("/") for _ in range(4)]  # one connection: one server process
+    assert all(a is not None and a.status == 200 for a in answers)
+    encodings = {a.all_headers().get("content-encoding") for a in answers if a is not None}
+    assert encodings == {"gzip"}
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").count() == 1
+
+    page.get_by_role("button", name="Українська").click()
+
+    page.wait_for_function("document.documentElement.lang === 'uk'")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import json
 import re
 import threading
@@ -148,6 +149,39 @@ def test_each_reader_gets_their_own_working_csrf_token(registry):
         "/display/", {"csrfmiddlewaretoken": tokens[0], "text": "large", "next": "/"}
     )
     assert refused.status_code == 403
+
+
+def test_readers_who_ask_for_gzip_get_the_kept_page_compressed_with_their_own_token(registry):
+    reader = Client(enforce_csrf_checks=True, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    computed = reader.get("/")  # compressed by the middleware
+    kept = reader.get("/")  # compressed once, when it was kept
+    assert computed["Content-Encoding"] == kept["Content-Encoding"] == "gzip"
+    assert kept.has_header("Last-Modified")
+    assert int(kept["Content-Length"]) == len(kept.content)
+    page, fresh = gzip.decompress(kept.content).decode(), gzip.decompress(computed.content).decode()
+    assert TOKEN.sub("", page) == TOKEN.sub("", fresh)
+    assert len(kept.content) < len(page) / 3
+    token = TOKEN.findall(page)[0]
+    sent = {"csrfmiddlewaretoken": token, "text": "large", "next": "/"}
+    assert reader.post("/display/", sent).status_code == 302
+    for answer in (computed, kept):
+        assert "Accept-Encoding" in answer["Vary"] and "Cookie" in answer["Vary"]
+
+
+def test_readers_who_do_not_ask_for_gzip_get_the_page_as_it_is(registry):
+    Client().get("/")
+    for accepts in ("", "identity", "deflate, br"):
+        kept = Client(HTTP_ACCEPT_ENCODING=accepts).get("/")
+        assert not kept.has_header("Content-Encoding")
+        assert kept.content.lstrip().lower().startswith(b"<!doctype html>")
+        assert "Accept-Encoding" in kept["Vary"]
+
+
+def test_the_apis_kept_answers_are_compressed_too(registry):
+    plain = Client().get(HEADLINE)
+    compressed = Client(HTTP_ACCEPT_ENCODING="gzip").get(HEADLINE)  # kept
+    assert compressed["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(compressed.content)) == json.loads(plain.content)
 
 
 def test_display_mode_and_language_are_kept_apart(client, registry):
@@ -350,7 +384,7 @@ def test_no_older_figures_when_the_bound_is_zero(
     before = verified_attacks(client)
     add_verified_attack(make_incident, other_actor)
     state = pagecache.current_state()
-    kept = pagecache.Kept(DataVersion(1, "x"), time.time(), "text/plain", (), b"")
+    kept = pagecache.Kept(DataVersion(1, "x"), time.time(), "text/plain", (), (b"",))
     assert not pagecache.may_serve_older(kept, state)
     assert verified_attacks(client) == before + 1
 
@@ -362,8 +396,8 @@ def test_older_figures_past_the_bound_are_never_served(client, registry, setting
         state.version.length - 1, AuditEvent.objects.order_by("-pk").values_list("hash")[1][0]
     )
     assert pagecache.is_ancestor(older, state.version)
-    fresh = pagecache.Kept(older, time.time() - 5, "text/plain", (), b"")
-    old = pagecache.Kept(older, time.time() - 31, "text/plain", (), b"")
+    fresh = pagecache.Kept(older, time.time() - 5, "text/plain", (), (b"",))
+    old = pagecache.Kept(older, time.time() - 31, "text/plain", (), (b"",))
     assert pagecache.may_serve_older(fresh, state)
     assert not pagecache.may_serve_older(old, state)
 

@@ -10,7 +10,8 @@ incidents in under two minutes), serves it with `medinfra serve` (gunicorn) and 
    The API's numbers are checked against the bare SQL's.
 2. cached: the same answers asked again and again on one keep-alive connection, beside a small
    static file served the same way. Goal: median latency at most 1.5x the static file's, and
-   flat as the data grows.
+   flat as the data grows. The home page also as a returning reader (with their CSRF cookie)
+   and, with the static file and the by-region figures, as browsers ask (gzip).
 3. Datasette (SQLite only): verified incidents counted per region, our /api/v1/figures/by-region
    against Datasette's JSON facet request on the same file, under the same closed-loop load of
    wrk on loopback. Goal: at least 3x the requests per second.
@@ -120,11 +121,22 @@ def measure_cached(server: lib.Server, result: SizeResult, seconds: int) -> None
         result.cached[name] = lib.wrk(server.base + path, connections=1, seconds=seconds)
     # wrk sends no cookie, so each home page above is a first visit: Django makes the reader a
     # new CSRF secret and cookie. A returning reader's browser sends the cookie it was given.
+    # Browsers also ask for gzip: the static file's compressed copy is made ahead of time, the
+    # kept answers' when they are kept.
     cookie = lib.csrf_cookie(server.port)
-    result.cached["home, returning"] = lib.wrk(
-        server.base + path_of("home", TODAY), connections=1, seconds=seconds,
-        headers={"Cookie": cookie},
-    )  # fmt: skip
+    gzip = {"Accept-Encoding": "gzip, deflate, br"}
+    variants = {
+        "home, returning": ("home", {"Cookie": cookie}),
+        "static, gzip": (None, gzip),
+        "home, gzip": ("home", gzip),
+        "home, browser": ("home", {"Cookie": cookie, **gzip}),
+        "by-region, gz": ("by-region", gzip),
+    }
+    for name, (answer, headers) in variants.items():
+        path = lib.STATIC if answer is None else path_of(answer, TODAY)
+        result.cached[name] = lib.wrk(
+            server.base + path, connections=1, seconds=seconds, headers=headers
+        )
     static = result.cached["static file"].latency_ms["50"]
     print(f"\n  {'cached answer':<14}{'median ms':>10}{'p99 ms':>9}{'req/s':>9}{'/ static':>10}")
     for name, load in result.cached.items():

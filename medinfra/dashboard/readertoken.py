@@ -18,9 +18,14 @@ rest of a kept answer. This makes the same token from one draw:
 from __future__ import annotations
 
 import secrets
+import time
+from datetime import timedelta
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, CsrfViewMiddleware
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date
 
 _BASE = len(CSRF_ALLOWED_CHARS)
 _USABLE = 256 - 256 % _BASE  # bytes from here up would make some characters likelier
@@ -67,5 +72,41 @@ def reader_token(request: HttpRequest) -> str:
 
 
 def cookie(request: HttpRequest, response: HttpResponse) -> None:
-    """Set the reader's CSRF cookie on the answer, as the CSRF middleware does."""
-    _csrf.process_response(request, response)
+    """Set the reader's CSRF cookie on the answer, as the CSRF middleware does.
+
+    With the same attributes, set the same way; only the expiry date is written once a second
+    rather than for every answer.
+    """
+    age = settings.CSRF_COOKIE_AGE
+    if settings.CSRF_USE_SESSIONS or not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        _csrf.process_response(request, response)  # nothing to set here, or not as a cookie
+        return
+    if isinstance(age, timedelta):
+        age = age.total_seconds()
+    response.set_cookie(
+        settings.CSRF_COOKIE_NAME,
+        request.META["CSRF_COOKIE"],
+        max_age=age,
+        expires=None if age is None else _expiry(int(age)),
+        domain=settings.CSRF_COOKIE_DOMAIN,
+        path=settings.CSRF_COOKIE_PATH,
+        secure=settings.CSRF_COOKIE_SECURE,
+        httponly=settings.CSRF_COOKIE_HTTPONLY,
+        samesite=settings.CSRF_COOKIE_SAMESITE,  # type: ignore[arg-type]  # a setting: a str
+    )
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
+    if "cookie" not in response.get("Vary", "").lower():
+        patch_vary_headers(response, ("Cookie",))
+
+
+# The expiry date written last: (the second it is for, as written).
+_expires: tuple[int, str] = (0, "")
+
+
+def _expiry(age: int) -> str:
+    """The date `age` seconds from now, as Django writes a cookie's expiry (to the second)."""
+    global _expires
+    when = int(time.time()) + age
+    if _expires[0] != when:
+        _expires = (when, http_date(when))
+    return _expires[1]

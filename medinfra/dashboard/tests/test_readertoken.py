@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 
+import pytest
 from django.conf import settings
 from django.http import HttpResponse
 from django.middleware.csrf import (
     CSRF_ALLOWED_CHARS,
     CSRF_SECRET_LENGTH,
+    CsrfViewMiddleware,
     _unmask_cipher_token,
 )
 from django.test import RequestFactory
@@ -16,6 +19,7 @@ from django.test import RequestFactory
 from medinfra.dashboard import readertoken
 
 SECRET = "abcdefghijklmnopqrstuvwxyzABCDEF"
+DJANGO = CsrfViewMiddleware(lambda request: HttpResponse())
 
 
 def request_with(cookie: str | None = None):
@@ -74,3 +78,29 @@ def test_masks_draw_every_character_equally_often():
     expected = 320_000 / len(CSRF_ALLOWED_CHARS)
     chi_squared = sum((counts[c] - expected) ** 2 / expected for c in CSRF_ALLOWED_CHARS)
     assert chi_squared < 130, chi_squared
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        {},
+        {"CSRF_COOKIE_SECURE": True, "CSRF_COOKIE_HTTPONLY": True},
+        {"CSRF_COOKIE_SAMESITE": "Strict"},
+        {"CSRF_COOKIE_DOMAIN": "example.org", "CSRF_COOKIE_PATH": "/figures/"},
+        {"CSRF_COOKIE_AGE": timedelta(days=3)},
+        {"CSRF_COOKIE_AGE": None},
+    ],
+)
+def test_the_cookie_is_the_one_djangos_middleware_sets(settings, changed):
+    for name, value in changed.items():
+        setattr(settings, name, value)
+    for _ in range(3):  # the expiry is to the second: both made within one
+        ours, djangos = HttpResponse("page"), HttpResponse("page")
+        for response, set_it in ((ours, readertoken.cookie), (djangos, DJANGO.process_response)):
+            request = request_with(SECRET)
+            readertoken.reader_token(request)
+            set_it(request, response)
+        if ours.cookies.output() == djangos.cookies.output():
+            break
+    assert ours.cookies.output() == djangos.cookies.output()
+    assert ours["Vary"] == djangos["Vary"] == "Cookie"

@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from medinfra.core.models import AuditEvent
@@ -182,6 +183,31 @@ def test_the_apis_kept_answers_are_compressed_too(registry):
     compressed = Client(HTTP_ACCEPT_ENCODING="gzip").get(HEADLINE)  # kept
     assert compressed["Content-Encoding"] == "gzip"
     assert json.loads(gzip.decompress(compressed.content)) == json.loads(plain.content)
+
+
+def test_the_process_keeps_no_answer_the_cache_has_let_go(registry):
+    """Answers read last are remembered unpickled, but only served while the cache has them."""
+    client = Client()
+    key = key_for(client.get(HEADLINE))
+    state = pagecache.current_state()
+    assert pagecache._found(key, state) is not None
+    assert f"{key}:{int(state.synthetic)}" in pagecache._near
+    cache.clear()  # as when the answer expires or is culled
+    assert pagecache._found(key, state) is None
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(HEADLINE).status_code == 200
+    assert len(queries) > 1  # computed again, not served from memory
+    assert pagecache._found(key, state) is not None
+
+
+def test_the_answers_remembered_are_few():
+    kept = pagecache.Kept(DataVersion(1, "x"), time.time(), "text/plain", (), (b"",))
+    for n in range(pagecache.NEAR_MOST + 5):
+        pagecache._remember(f"key{n}", kept)
+    assert len(pagecache._near) == pagecache.NEAR_MOST
+    assert "key0" not in pagecache._near and f"key{pagecache.NEAR_MOST + 4}" in pagecache._near
+    pagecache.forget_state()
+    assert not pagecache._near
 
 
 def test_display_mode_and_language_are_kept_apart(client, registry):

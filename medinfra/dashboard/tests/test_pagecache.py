@@ -367,6 +367,55 @@ def make_older(response: Any, *, seconds: float) -> None:
     key = f"{key_for(response)}:{int(pagecache.current_state().synthetic)}"
     kept = cache.get(key)
     cache.set(key, dataclasses.replace(kept, computed_at=kept.computed_at - seconds))
+    pagecache._near.pop(key, None)  # the copy the process remembers
+
+
+def kept_of(response: Any) -> pagecache.Kept:
+    kept = pagecache._found(key_for(response), pagecache.current_state())
+    assert kept is not None
+    return kept
+
+
+@pytest.mark.django_db(transaction=True)  # the computing thread has a connection of its own
+def test_an_old_answer_of_the_current_version_is_computed_again_behind_the_requests(
+    client, registry, settings, django_assert_num_queries
+):
+    settings.MEDINFRA_FIGURES_COMPUTE_BEHIND = True
+    first = client.get(HEADLINE)
+    make_older(first, seconds=settings.CACHES["default"]["TIMEOUT"] + 1)
+    old = kept_of(first).computed_at
+    with django_assert_num_queries(1):  # the kept answer, at once
+        assert client.get(HEADLINE).content == first.content
+    pagecache.wait_behind()
+    assert kept_of(first).computed_at > old + 1  # computed again meanwhile
+    with django_assert_num_queries(1):
+        assert client.get(HEADLINE).content == first.content
+
+
+def test_without_computing_behind_the_reader_who_finds_it_old_computes_it(
+    client, registry, settings
+):
+    first = client.get(HEADLINE)
+    make_older(first, seconds=settings.CACHES["default"]["TIMEOUT"] + 1)
+    old = kept_of(first).computed_at
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(HEADLINE).content == first.content
+    assert len(queries) > 1 and kept_of(first).computed_at > old + 1
+
+
+def test_a_young_answer_of_the_current_version_is_not_computed_again(client, registry, settings):
+    settings.MEDINFRA_FIGURES_COMPUTE_BEHIND = True
+    first = client.get(HEADLINE)
+    make_older(first, seconds=settings.CACHES["default"]["TIMEOUT"] - 5)
+    client.get(HEADLINE)
+    pagecache.wait_behind()
+    assert kept_of(first).computed_at < time.time() - 5
+
+
+def test_with_no_cache_timeout_nothing_is_kept(client, registry, settings):
+    settings.CACHES = {"default": {**settings.CACHES["default"], "TIMEOUT": 0}}
+    response = client.get(HEADLINE)
+    assert pagecache._found(key_for(response), pagecache.current_state()) is None
 
 
 def test_the_version_is_asked_again_after_the_recheck_time(

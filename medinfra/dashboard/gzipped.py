@@ -77,7 +77,7 @@ class Piece:
     deflated: bytes
     length: int
     crc: int | None  # None: computed for each answer, from the piece itself
-    shift: int  # x^(8 * length) modulo the polynomial, to combine its CRC
+    shift: int  # x^(8 * length) modulo the polynomial, to combine its CRC (0 if not kept)
     text: bytes  # the piece itself where its CRC is not kept, else empty
 
 
@@ -97,8 +97,11 @@ class Gzipped:
                 zlib.Z_FINISH if last else zlib.Z_FULL_FLUSH
             )
             long = len(piece) >= _KEEP_CRC_FROM
-            crc, text = (zlib.crc32(piece), b"") if long else (None, piece)
-            kept.append(Piece(deflated, len(piece), crc, shift_for(len(piece)), text))
+            if long:
+                piece_crc, shift, text = zlib.crc32(piece), shift_for(len(piece)), b""
+            else:
+                piece_crc, shift, text = None, 0, piece
+            kept.append(Piece(deflated, len(piece), piece_crc, shift, text))
         return cls(tuple(kept))
 
     @property

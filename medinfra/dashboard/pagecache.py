@@ -357,13 +357,19 @@ def _keep(key: str, state: State, started: float, response: HttpResponse) -> Non
     # a timeout of 0 (no cache), not at all.
     refresh = refresh_seconds()
     held = None if refresh is None else 0 if refresh <= 0 else max(refresh, KEEP_DAY)
-    cache.set(f"{key}:{int(state.synthetic)}", kept, held)
-    _remember(f"{key}:{int(state.synthetic)}", kept)
+    name = _name(key, state)
+    cache.set(name, kept, held)
+    _remember(name, kept)
     response["Last-Modified"] = modified
 
 
+def _name(key: str, state: State) -> str:
+    """The cache key of a kept answer: the request's key and the demo label."""
+    return f"{key}:{int(state.synthetic)}"
+
+
 def _found(key: str, state: State) -> Kept | None:
-    name = f"{key}:{int(state.synthetic)}"
+    name = _name(key, state)
     near = _near.get(name)
     # The copy read last, if the cache still has the answer (not expired, culled or cleared):
     # asking the cache whether it has it costs a third of reading it again.
